@@ -1,0 +1,70 @@
+// Errors are values with a stable SPEC code; the CLI maps codes to exit codes in one place.
+
+/** Codes for invalid input (exit 3). */
+export const INPUT_ERROR_CODES = [
+  'map-none', 'map-parse', 'map-schema', 'map-conflict',
+  'trust-parse', 'trust-schema',
+  'catalog-parse', 'catalog-schema',
+  'ledger-schema', 'ledger-sequence', 'ledger-chain', 'ledger-duplicate-id', 'ledger-dangling-revoke',
+  'bad-time', 'unknown-action', 'unknown-environment', 'bad-request',
+] as const;
+
+/** Codes for every other failure (exit 1). */
+export const FAILURE_CODES = ['usage', 'bundle-seal', 'io', 'internal'] as const;
+
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
+export type FailureCode = (typeof FAILURE_CODES)[number];
+export type ErrorCode = InputErrorCode | FailureCode;
+
+/** One problem found in an input; `message` always names the file (and line, where there is one). */
+export interface Problem {
+  code: ErrorCode;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export class BlockgateError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  /** Every problem found, when a stage collected several; the first is this error itself. */
+  readonly problems: readonly Problem[];
+
+  constructor(code: ErrorCode, message: string, where: { file?: string; line?: number } = {}, more: Problem[] = []) {
+    super(message);
+    this.name = 'BlockgateError';
+    this.code = code;
+    this.file = where.file;
+    this.line = where.line;
+    this.problems = [this.toProblem(), ...more];
+  }
+
+  static fromProblems(problems: Problem[]): BlockgateError {
+    const [first, ...rest] = problems;
+    if (!first) return new BlockgateError('internal', 'no problem given');
+    return new BlockgateError(first.code, first.message, { file: first.file, line: first.line }, rest);
+  }
+
+  toProblem(): Problem {
+    const p: Problem = { code: this.code, message: this.message };
+    if (this.file !== undefined) p.file = this.file;
+    if (this.line !== undefined) p.line = this.line;
+    return p;
+  }
+}
+
+export function isInputError(code: ErrorCode): code is InputErrorCode {
+  return (INPUT_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** "file line N: message", or "file: message" when there is no line. */
+export function located(file: string, line: number | undefined, message: string): string {
+  return line === undefined ? `${file}: ${message}` : `${file} line ${line}: ${message}`;
+}
+
+export function problem(code: ErrorCode, file: string, line: number | undefined, message: string): Problem {
+  const p: Problem = { code, message: located(file, line, message), file };
+  if (line !== undefined) p.line = line;
+  return p;
+}

@@ -1,0 +1,190 @@
+// A strict JSON reader: exact RFC 8259, duplicate keys refused, every value's line recorded
+// (so schema errors can name the line), and `__proto__` kept as plain data.
+
+import { BlockgateError, type ErrorCode } from '../errors.js';
+
+export interface ParsedJson {
+  value: unknown;
+  /** The line (1-based, in the file) where the value at this JSON Pointer starts. */
+  lineOf(pointer: string): number;
+}
+
+export interface ParseOptions {
+  /** The error code to throw with: map-parse, trust-parse, ledger-schema, ... */
+  code: ErrorCode;
+  /** Added to every line number: a JSON Lines entry on file line 7 passes 6. */
+  lineOffset?: number;
+  /** Nesting deeper than this is refused rather than risking the stack. */
+  maxDepth?: number;
+}
+
+const DEFAULT_MAX_DEPTH = 256;
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+class Reader {
+  private pos = 0;
+  private line = 1;
+  readonly lines = new Map<string, number>();
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly opts: Required<ParseOptions>,
+  ) {}
+
+  fail(message: string): never {
+    const line = this.line + this.opts.lineOffset;
+    throw new BlockgateError(this.opts.code, `${this.file} line ${line}: ${message}`, { file: this.file, line });
+  }
+
+  parseDocument(): unknown {
+    if (this.text.charCodeAt(0) === 0xfeff) this.fail('starts with a byte order mark; save the file as UTF-8 without BOM');
+    this.skipSpace();
+    if (this.pos >= this.text.length) this.fail('is empty; expected a JSON value');
+    const value = this.parseValue('', 0);
+    this.skipSpace();
+    if (this.pos < this.text.length) this.fail(`unexpected ${this.describe()} after the JSON value`);
+    return value;
+  }
+
+  private describe(): string {
+    if (this.pos >= this.text.length) return 'end of input';
+    const ch = this.text[this.pos]!;
+    const code = ch.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? `control character U+${code.toString(16).padStart(4, '0')}` : `'${ch}'`;
+  }
+
+  private skipSpace(): void {
+    for (;;) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 0x0a) { this.line++; this.pos++; }
+      else if (c === 0x20 || c === 0x09 || c === 0x0d) this.pos++;
+      else return;
+    }
+  }
+
+  private parseValue(pointer: string, depth: number): unknown {
+    if (depth > this.opts.maxDepth) this.fail(`nesting deeper than ${this.opts.maxDepth} levels`);
+    this.skipSpace();
+    this.lines.set(pointer, this.line + this.opts.lineOffset);
+    const c = this.text[this.pos];
+    switch (c) {
+      case '{': return this.parseObject(pointer, depth);
+      case '[': return this.parseArray(pointer, depth);
+      case '"': return this.parseString();
+      case 't': return this.literal('true', true);
+      case 'f': return this.literal('false', false);
+      case 'n': return this.literal('null', null);
+      default:
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
+        return this.fail(`unexpected ${this.describe()}; expected a JSON value`);
+    }
+  }
+
+  private literal<T>(word: string, value: T): T {
+    if (this.text.startsWith(word, this.pos)) { this.pos += word.length; return value; }
+    return this.fail(`unexpected ${this.describe()}; expected a JSON value`);
+  }
+
+  private parseNumber(): number {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    if (!m) this.fail('malformed number');
+    this.pos += m[0].length;
+    const n = Number(m[0]);
+    if (!Number.isFinite(n)) this.fail(`number ${m[0]} is out of range`);
+    return n;
+  }
+
+  private parseString(): string {
+    this.pos++; // opening quote
+    let out = '';
+    let start = this.pos;
+    for (;;) {
+      if (this.pos >= this.text.length) this.fail('unterminated string');
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 0x22) { out += this.text.slice(start, this.pos); this.pos++; return out; }
+      if (c < 0x20) this.fail(`${this.describe()} inside a string (escape it)`);
+      if (c === 0x5c) {
+        out += this.text.slice(start, this.pos);
+        const e = this.text[this.pos + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e !== undefined && e in simple) { out += simple[e]; this.pos += 2; }
+        else if (e === 'u') {
+          const hex = this.text.slice(this.pos + 2, this.pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape in a string');
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 6;
+        } else this.fail('bad escape in a string');
+        start = this.pos;
+        continue;
+      }
+      this.pos++;
+    }
+  }
+
+  private parseArray(pointer: string, depth: number): unknown[] {
+    this.pos++;
+    const out: unknown[] = [];
+    this.skipSpace();
+    if (this.text[this.pos] === ']') { this.pos++; return out; }
+    for (;;) {
+      out.push(this.parseValue(`${pointer}/${out.length}`, depth + 1));
+      this.skipSpace();
+      const c = this.text[this.pos];
+      if (c === ',') { this.pos++; continue; }
+      if (c === ']') { this.pos++; return out; }
+      this.fail(`unexpected ${this.describe()} in an array; expected ',' or ']'`);
+    }
+  }
+
+  private parseObject(pointer: string, depth: number): Record<string, unknown> {
+    this.pos++;
+    const out: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    this.skipSpace();
+    if (this.text[this.pos] === '}') { this.pos++; return out; }
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] !== '"') this.fail(`unexpected ${this.describe()} in an object; expected a "key"`);
+      const key = this.parseString();
+      if (seen.has(key)) this.fail(`duplicate key "${key}"`);
+      seen.add(key);
+      this.skipSpace();
+      if (this.text[this.pos] !== ':') this.fail(`unexpected ${this.describe()} after key "${key}"; expected ':'`);
+      this.pos++;
+      const value = this.parseValue(`${pointer}/${escapePointer(key)}`, depth + 1);
+      // defineProperty, so that "__proto__" stays an own data property and never sets a prototype.
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      this.skipSpace();
+      const c = this.text[this.pos];
+      if (c === ',') { this.pos++; continue; }
+      if (c === '}') { this.pos++; return out; }
+      this.fail(`unexpected ${this.describe()} in an object; expected ',' or '}'`);
+    }
+  }
+}
+
+/** Parses one JSON document; throws BlockgateError(opts.code) naming the file and line. */
+export function parseJson(text: string, file: string, opts: ParseOptions): ParsedJson {
+  const reader = new Reader(text, file, {
+    code: opts.code,
+    lineOffset: opts.lineOffset ?? 0,
+    maxDepth: opts.maxDepth ?? DEFAULT_MAX_DEPTH,
+  });
+  const value = reader.parseDocument();
+  const lines = reader.lines;
+  return {
+    value,
+    lineOf(pointer: string): number {
+      // The nearest recorded ancestor: ajv may point at a missing property.
+      for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+        const line = lines.get(p);
+        if (line !== undefined) return line;
+        if (p === '') return 1 + (opts.lineOffset ?? 0);
+      }
+    },
+  };
+}
