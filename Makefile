@@ -1,0 +1,75 @@
+# blockgate: set-up, policy bundle, tests, demo.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+OPA_VERSION := 1.22.3
+TOOLS := $(CURDIR)/.tools
+OPA := $(TOOLS)/bin/opa
+ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint
+POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
+NODE_DEPS := node_modules/.package-lock.json
+
+.PHONY: setup build opa bundle check-bundle test test-rego test-node typecheck demo clean
+
+## setup: install the Node dependencies and build the host (all that running blockgate needs).
+setup: $(NODE_DEPS) build
+
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: $(NODE_DEPS)
+	npx tsc -p tsconfig.build.json
+
+## opa: the pinned OPA CLI, built from the Go module proxy into .tools/ (git-ignored).
+opa: $(OPA)
+$(OPA):
+	@mkdir -p $(TOOLS)/bin
+	GOBIN=$(TOOLS)/bin GOFLAGS=-mod=mod go install github.com/open-policy-agent/opa@v$(OPA_VERSION)
+	@$(OPA) version | grep -q '^Version: $(OPA_VERSION)$$' || { echo "opa is not v$(OPA_VERSION)"; exit 1; }
+
+# The hash of the policy sources (tests excluded): each path and content, NUL-separated.
+source_sha256 = $$(for f in $(POLICY_SOURCES); do printf '%s\0' "$$f"; cat "$$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
+
+## bundle: compile policies/ to bundles/policy.wasm and write the seal.
+bundle: $(OPA)
+	$(OPA) check --strict policies/
+	@rm -rf .out/bundle && mkdir -p .out/bundle
+	$(OPA) build -t wasm $(ENTRYPOINTS) -o .out/bundle/bundle.tar.gz $(POLICY_SOURCES)
+	tar -xzf .out/bundle/bundle.tar.gz -C .out/bundle /policy.wasm
+	cp .out/bundle/policy.wasm bundles/policy.wasm
+	src=$(source_sha256); wasm=$$(sha256sum bundles/policy.wasm | cut -d' ' -f1); \
+	printf '{\n  "bundle": "policy.wasm",\n  "sha256": "%s",\n  "opa_version": "%s",\n  "source_sha256": "%s",\n  "revision": "%s",\n  "entrypoints": ["blockgate/decision", "blockgate/plan", "blockgate/lint"]\n}\n' \
+	  "$$wasm" "$(OPA_VERSION)" "$$src" "$${src:0:16}" > bundles/seal.json
+	@echo "sealed bundles/policy.wasm"
+
+## check-bundle: fail when bundles/ is stale against policies/ (sources changed, or bytes differ).
+check-bundle: $(OPA)
+	@src=$(source_sha256); sealed=$$(sed -n 's/.*"source_sha256": "\([0-9a-f]*\)".*/\1/p' bundles/seal.json); \
+	if [ "$$src" != "$$sealed" ]; then echo "bundles/ is stale: policies/ changed since the bundle was sealed; run 'make bundle' and commit bundles/"; exit 1; fi
+	@rm -rf .out/check && mkdir -p .out/check
+	@$(OPA) build -t wasm $(ENTRYPOINTS) -o .out/check/bundle.tar.gz $(POLICY_SOURCES)
+	@tar -xzf .out/check/bundle.tar.gz -C .out/check /policy.wasm
+	@if ! cmp -s .out/check/policy.wasm bundles/policy.wasm; then echo "bundles/policy.wasm differs from a fresh build of policies/; run 'make bundle' and commit bundles/"; exit 1; fi
+	@wasm=$$(sha256sum bundles/policy.wasm | cut -d' ' -f1); grep -q "\"sha256\": \"$$wasm\"" bundles/seal.json || { echo "bundles/seal.json does not match bundles/policy.wasm; run 'make bundle'"; exit 1; }
+	@echo "bundles/ is up to date with policies/"
+
+test-rego: $(OPA)
+	$(OPA) check --strict policies/
+	$(OPA) test policies/ -v --fail-on-empty 2>&1 | tail -n 40
+
+typecheck: $(NODE_DEPS)
+	npx tsc -p tsconfig.json --noEmit
+
+test-node: setup
+	npx vitest run
+
+## test: everything CI runs.
+test: check-bundle test-rego typecheck test-node
+
+## demo: the main job, on the shipped FIX7 example.
+demo:
+	@bash fixtures/demo.sh
+
+clean:
+	rm -rf dist .out

@@ -1,0 +1,122 @@
+# The decision and its explanation (SPEC 2.4).
+package blockgate
+
+default allowed := false
+
+# Allowed only for a known request with no applicable blocker left unsatisfied.
+allowed if {
+	request_known
+	count(blocker_denied) == 0
+}
+
+# METADATA
+# title: decision
+# description: |
+#   Decides one request (input: action, environment, target?, at in epoch ms) against the
+#   loaded blocker maps and grant ledger (data.world), and explains it: SPEC 2.1 to 2.4.
+# entrypoint: true
+decision := {
+	"allowed": allowed,
+	"denials": [denial(blocker_id) | some blocker_id in sort(blocker_denied)],
+	"satisfied": [{"blocker_id": blocker_id, "grants": sort(counting_grants[blocker_id])} |
+		some blocker_id in sort(blocker_satisfied)
+	],
+	"ignored_grants": ignored_grants,
+	"warnings": array.concat(verification_warnings, revoke_warnings),
+}
+
+denial(blocker_id) := {
+	"blocker_id": blocker_id,
+	"item": blocker.item,
+	"next_action": blocker.next_action,
+	"actor_needed": blocker.actor_needed,
+	"blocks": blocker.tags,
+	"required_roles": blocker.roles,
+	"mode": blocker.mode,
+	"missing_roles": sort(missing_roles[blocker_id]),
+	"reasons": sort(denial_reasons[blocker_id]),
+	"source": blocker.source,
+} if blocker := data.world.blockers[blocker_id]
+
+# SPEC 2.4: mode all, the roles without a counting grant; mode any, all or none.
+missing_roles[blocker_id] := missing if {
+	some blocker_id in blocker_denied
+	blocker := data.world.blockers[blocker_id]
+	missing := roles_missing(blocker, object.get(counting_roles, blocker_id, set()))
+}
+
+roles_missing(blocker, counted) := {role | some role in blocker.roles; not role in counted} if blocker.mode == "all"
+
+roles_missing(blocker, counted) := {role | some role in blocker.roles} if {
+	blocker.mode == "any"
+	count(counted) == 0
+}
+
+roles_missing(blocker, counted) := set() if {
+	blocker.mode == "any"
+	count(counted) > 0
+}
+
+denial_reasons[blocker_id] := problem_reasons(blocker) | prerequisite_reasons(blocker) | role_reasons if {
+	some blocker_id in blocker_denied
+	blocker := data.world.blockers[blocker_id]
+	role_reasons := {missing_role_reason(blocker, role) | some role in missing_roles[blocker_id]}
+}
+
+problem_reasons(blocker) := {blocker.problem} if blocker.problem
+
+else := set()
+
+prerequisite_reasons(blocker) := set() if prerequisites_met(blocker)
+
+else := {"prerequisite-unsatisfied"}
+
+# G = the role's in-force grants resolving b; E = those with evidence where required.
+missing_role_reason(blocker, role) := "missing-grant" if {
+	count(role_grants_in_force(blocker, role)) == 0
+} else := "evidence-missing" if {
+	count({grant_id |
+		some grant_id in role_grants_in_force(blocker, role)
+		evidence_ok(data.world.grants[grant_id], blocker)
+	}) == 0
+} else := "grant-too-early"
+
+# Every grant naming an applicable blocker without counting for it, with the first reason why.
+grant_ignored contains [grant_id, reason, blocker_id] if {
+	some blocker_id in blocker_applies
+	blocker := data.world.blockers[blocker_id]
+	some grant_id in data.world.grants_by_blocker[blocker_id]
+	not grant_counts(grant_id, blocker)
+	reason := ignore_reason(data.world.grants[grant_id], blocker)
+}
+
+ignore_reason(grant, blocker) := status if {
+	status := grant_status(grant)
+	status != "in-force"
+} else := "role-not-required" if {
+	not grant.role in blocker.roles
+} else := "evidence-missing" if {
+	not evidence_ok(grant, blocker)
+} else := "too-early"
+
+ignored_grants := [{"grant_id": grant_id, "blocker_ids": blocker_ids, "reason": reason} |
+	some [grant_id, reason] in sort({[g, r] | some [g, r, _] in grant_ignored})
+	blocker_ids := sort({ignored[2] | some ignored in grant_ignored; ignored[0] == grant_id; ignored[1] == reason})
+]
+
+verification_warnings := [] if data.world.ledger.verified
+
+else := [{
+	"code": "ledger-not-verified",
+	"message": "signatures were not checked (--insecure-no-verify): every ledger entry counts with its own role",
+}]
+
+# A revoke that could matter to this request but was itself ignored.
+revoke_warnings := [{"code": auth, "message": concat("", [where, ": revoke ", revoke_id, " of ", grant_id, " ignored (", auth, ")"])} |
+	some [_, where, revoke_id, grant_id, auth] in sort({[revoke.line, revoke.where, revoke.id, grant_id, revoke.auth] |
+		some blocker_id in relevant_blockers
+		some grant_id in data.world.grants_by_blocker[blocker_id]
+		some revoke in data.world.revokes_by_grant[grant_id]
+		revoke.auth != "ok"
+	})
+]

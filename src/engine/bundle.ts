@@ -1,0 +1,63 @@
+// The sealed policy bundle: policy.wasm and seal.json. Bytes that do not match the seal are refused.
+
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BlockgateError } from '../errors.js';
+
+export interface Seal {
+  bundle: string;
+  sha256: string;
+  opa_version: string;
+  source_sha256: string;
+  revision: string;
+  entrypoints: string[];
+}
+
+export interface SealedBundle {
+  wasm: Uint8Array;
+  seal: Seal;
+}
+
+/** bundles/ at the package root, from src/engine or dist/engine alike. */
+export const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../../bundles/', import.meta.url));
+
+function sealError(message: string): BlockgateError {
+  return new BlockgateError('bundle-seal', message);
+}
+
+function readSeal(dir: string): Seal {
+  const path = join(dir, 'seal.json');
+  let seal: unknown;
+  try {
+    seal = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw sealError(`${path}: cannot read the policy seal: ${(e as Error).message}`);
+  }
+  const s = seal as Partial<Seal>;
+  const isHex = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+  if (typeof s !== 'object' || s === null || typeof s.bundle !== 'string' || !/^[\w.-]+$/.test(s.bundle)
+    || !isHex(s.sha256) || !isHex(s.source_sha256) || typeof s.opa_version !== 'string'
+    || typeof s.revision !== 'string' || !Array.isArray(s.entrypoints)) {
+    throw sealError(`${path}: the policy seal is malformed`);
+  }
+  return s as Seal;
+}
+
+/** Reads the bundle and checks its bytes against the seal; any mismatch is `bundle-seal` (exit 1). */
+export function readSealedBundle(dir: string = DEFAULT_BUNDLE_DIR): SealedBundle {
+  const seal = readSeal(dir);
+  const path = join(dir, seal.bundle);
+  let wasm: Buffer;
+  try {
+    wasm = readFileSync(path);
+  } catch (e) {
+    throw sealError(`${path}: cannot read the policy bundle: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const actual = createHash('sha256').update(wasm).digest('hex');
+  if (actual !== seal.sha256) {
+    throw sealError(`${path}: the policy bundle does not match its seal (sha256 ${actual}, sealed ${seal.sha256}); refusing to run it`);
+  }
+  return { wasm, seal };
+}

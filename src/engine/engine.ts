@@ -1,0 +1,79 @@
+// The one module that owns the WASM instance: the world goes in once, requests go in per call.
+
+import * as opaWasm from '@open-policy-agent/opa-wasm';
+import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { BlockgateError } from '../errors.js';
+import { readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
+import type { World } from './world.js';
+import type { PolicyDecision, PolicyPlan, LintFinding } from './results.js';
+
+export interface PolicyRequest {
+  action: string;
+  environment: string;
+  target?: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export const ENTRYPOINTS = {
+  decision: 'blockgate/decision',
+  plan: 'blockgate/plan',
+  lint: 'blockgate/lint',
+} as const;
+
+const modules = new WeakMap<Uint8Array, WebAssembly.Module>();
+
+function compiled(bundle: SealedBundle): WebAssembly.Module {
+  let mod = modules.get(bundle.wasm);
+  if (!mod) {
+    mod = new WebAssembly.Module(bundle.wasm as Uint8Array<ArrayBuffer>);
+    modules.set(bundle.wasm, mod);
+  }
+  return mod;
+}
+
+export class Engine {
+  private constructor(private readonly policy: LoadedPolicy, readonly seal: Seal) {}
+
+  /** A policy instance over one world. */
+  static open(world: World, bundle: SealedBundle = readSealedBundle()): Engine {
+    let policy: LoadedPolicy;
+    try {
+      // The ESM entry exports loadPolicySync only on the default export.
+      policy = (opaWasm as unknown as { default: typeof opaWasm }).default.loadPolicySync(compiled(bundle));
+    } catch (e) {
+      throw new BlockgateError('bundle-seal', `the policy bundle does not load: ${(e as Error).message}`);
+    }
+    for (const name of Object.values(ENTRYPOINTS)) {
+      if (!(name in (policy.entrypoints as Record<string, number>))) {
+        throw new BlockgateError('bundle-seal', `the policy bundle lacks the entrypoint ${name}`);
+      }
+    }
+    policy.setData({ world });
+    return new Engine(policy, bundle.seal);
+  }
+
+  private evaluate(entrypoint: string, input: unknown): unknown {
+    const results = this.policy.evaluate(input, entrypoint) as Array<{ result?: unknown }>;
+    // An undefined result means the policy could not decide: never a default "allowed".
+    const result = results?.[0]?.result;
+    if (result === undefined) throw new BlockgateError('internal', `the policy gave no result for ${entrypoint}`);
+    return result;
+  }
+
+  decide(request: PolicyRequest): PolicyDecision {
+    const result = this.evaluate(ENTRYPOINTS.decision, request) as PolicyDecision;
+    if (typeof result !== 'object' || result === null || typeof result.allowed !== 'boolean') {
+      throw new BlockgateError('internal', 'the policy gave a malformed decision');
+    }
+    return result;
+  }
+
+  plan(request: PolicyRequest): PolicyPlan {
+    return this.evaluate(ENTRYPOINTS.plan, request) as PolicyPlan;
+  }
+
+  lint(): LintFinding[] {
+    return this.evaluate(ENTRYPOINTS.lint, {}) as LintFinding[];
+  }
+}

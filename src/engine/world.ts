@@ -1,0 +1,120 @@
+// The policy's data document: inputs normalised, times as integers, indexed by id, built once
+// per loaded state. Per decision only the request crosses into WASM. No decision is made here.
+
+import type { BlockerSet, Blocker } from '../load/maps.js';
+import type { Catalog } from '../load/catalog.js';
+import type { EntryFields } from '../schema/types.js';
+import { parseTime } from '../schema/time.js';
+import { normaliseRolePart } from '../schema/normalise.js';
+import { BlockgateError } from '../errors.js';
+
+export type Authenticity = 'ok' | 'unknown-key' | 'bad-signature' | 'role-mismatch';
+
+/** One ledger (or hypothetical) entry as the world needs it. */
+export interface WorldEntry {
+  fields: EntryFields;
+  auth: Authenticity;
+  /** "grants.jsonl line 4": where the entry stands, for messages. */
+  where: string;
+  line: number;
+}
+
+export interface PolicyGrant {
+  id: string;
+  role: string;
+  action: string;
+  environment: string;
+  target?: string;
+  resolves: string[];
+  issued_at: number;
+  expires_at?: number;
+  has_evidence: boolean;
+  auth: Authenticity;
+  where: string;
+  line: number;
+}
+
+export interface PolicyRevoke {
+  id: string;
+  role: string;
+  revokes: string;
+  issued_at: number;
+  auth: Authenticity;
+  where: string;
+  line: number;
+}
+
+export interface World {
+  catalog: Catalog;
+  blockers: Record<string, Blocker>;
+  blockers_by_tag: Record<string, string[]>;
+  /** Blocker id -> the map file that declared it resolved. */
+  resolved: Record<string, string>;
+  grants: Record<string, PolicyGrant>;
+  grants_by_blocker: Record<string, string[]>;
+  revokes_by_grant: Record<string, PolicyRevoke[]>;
+  ledger: { verified: boolean };
+  /** Roles that some trusted key holds; null when no trust file was given. */
+  trusted_roles: string[] | null;
+}
+
+export interface WorldSources {
+  blockers: BlockerSet;
+  catalog: Catalog;
+  entries: readonly WorldEntry[];
+  verified: boolean;
+  trustedRoles: readonly string[] | null;
+}
+
+function time(text: string, where: string): number {
+  const ms = parseTime(text);
+  // Schemas check every time first; reaching this is a bug, and it must not decide anything.
+  if (ms === undefined) throw new BlockgateError('bad-time', `${where}: "${text}" is not an RFC 3339 time with a time zone`);
+  return ms;
+}
+
+function push<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
+
+export function buildWorld(src: WorldSources): World {
+  const byTag = new Map<string, string[]>();
+  for (const blocker of src.blockers.blockers.values()) for (const tag of blocker.tags) push(byTag, tag, blocker.id);
+
+  const grants = new Map<string, PolicyGrant>();
+  const byBlocker = new Map<string, string[]>();
+  const revokes = new Map<string, PolicyRevoke[]>();
+  for (const { fields, auth, where, line } of src.entries) {
+    const role = normaliseRolePart(fields.role);
+    if (fields.type === 'grant') {
+      const grant: PolicyGrant = {
+        id: fields.id, role, action: fields.action, environment: fields.environment,
+        resolves: fields.resolves, issued_at: time(fields.issued_at, where),
+        has_evidence: (fields.evidence?.length ?? 0) > 0, auth, where, line,
+      };
+      if (fields.target !== undefined) grant.target = fields.target;
+      if (fields.expires_at !== undefined) grant.expires_at = time(fields.expires_at, where);
+      grants.set(fields.id, grant);
+      for (const blockerId of new Set(fields.resolves)) push(byBlocker, blockerId, fields.id);
+    } else {
+      push(revokes, fields.revokes, {
+        id: fields.id, role, revokes: fields.revokes, issued_at: time(fields.issued_at, where), auth, where, line,
+      });
+    }
+  }
+
+  // Object.fromEntries defines own properties, so an id such as "__proto__" stays data.
+  return {
+    catalog: src.catalog,
+    blockers: Object.fromEntries(src.blockers.blockers),
+    blockers_by_tag: Object.fromEntries(byTag),
+    resolved: Object.fromEntries(src.blockers.resolved),
+    grants: Object.fromEntries(grants),
+    grants_by_blocker: Object.fromEntries(byBlocker),
+    revokes_by_grant: Object.fromEntries(revokes),
+    ledger: { verified: src.verified },
+    trusted_roles: src.trustedRoles === null ? null : [...new Set(src.trustedRoles.map(normaliseRolePart))].sort(),
+  };
+}
