@@ -1,0 +1,65 @@
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { BlockgateError } from '../../errors.js';
+import { generateKeyPair, loadTrust } from '../../ledger/keys.js';
+import { readTextFile } from '../../load/files.js';
+import { parseJson } from '../../load/json.js';
+import type { TrustFile } from '../../schema/types.js';
+import { EXIT } from '../exit.js';
+import { withFormat } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+interface Args { id: string; role: string; out: string; trust?: string; format: string }
+
+function writeNew(path: string, text: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    // 'wx': never overwrite a key that may already sign entries.
+    writeFileSync(path, text, { flag: 'wx', mode });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BlockgateError('io', code === 'EEXIST' ? `${path}: already exists; refusing to overwrite a key` : `${path}: cannot write: ${code ?? String(e)}`);
+  }
+  chmodSync(path, mode);
+}
+
+/** Adds the public key to the trust file (created when missing), refusing a duplicate id. */
+function addToTrust(path: string, key: { id: string; role: string; public_key: string }): void {
+  let doc: TrustFile = { keys: [] };
+  if (existsSync(path)) {
+    const trust = loadTrust(path);
+    if (trust.keys.has(key.id)) throw new BlockgateError('trust-schema', `${path}: already has a key with id ${key.id}`, { file: path });
+    doc = parseJson(readTextFile(path, 'trust-parse'), path, { code: 'trust-parse' }).value as TrustFile;
+  }
+  doc.keys.push(key);
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(doc, null, 2)}\n`);
+  renameSync(temp, path);
+}
+
+export function ledgerKeygenCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'keygen',
+    describe: 'make an Ed25519 key pair (private key file mode 0600) and optionally trust it',
+    builder: (y) => withFormat(y)
+      .option('id', { type: 'string', demandOption: 'give the key id (--id)', describe: 'key id, e.g. owner-1' })
+      .option('role', { type: 'string', demandOption: 'give the role this key signs for (--role)', describe: 'role, e.g. owner' })
+      .option('out', { type: 'string', demandOption: 'give the private key file (--out)', describe: 'private key file to create; the public key goes to FILE.pub' })
+      .option('trust', { type: 'string', describe: 'trust file to add the public key to (created if missing)' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('data', 'ledger keygen');
+      if (argv.id.trim() === '' || argv.role.trim() === '') throw new BlockgateError('usage', '--id and --role must not be empty');
+      const pair = generateKeyPair();
+      const publicPath = `${argv.out}.pub`;
+      if (existsSync(publicPath)) throw new BlockgateError('io', `${publicPath}: already exists; refusing to overwrite a key`);
+      writeNew(argv.out, pair.privateKeyPem, 0o600);
+      writeNew(publicPath, pair.publicKeyPem, 0o644);
+      if (argv.trust !== undefined) addToTrust(argv.trust, { id: argv.id, role: argv.role, public_key: pair.publicKeyPem });
+      return {
+        output: render({ key_id: argv.id, role: argv.role, private_key: argv.out, public_key: publicPath, trust: argv.trust ?? null }, ctx.render),
+        exitCode: EXIT.ok,
+      };
+    }),
+  };
+}

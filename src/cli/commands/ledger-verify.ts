@@ -1,0 +1,52 @@
+import type { CommandModule } from 'yargs';
+import { BlockgateError } from '../../errors.js';
+import { loadTrust } from '../../ledger/keys.js';
+import { readLedger, type Ledger } from '../../ledger/ledger.js';
+import { inauthenticFinding } from '../../validate.js';
+import type { Finding, Report } from '../../render/renderer.js';
+import { exitCodeForReport } from '../exit.js';
+import { withFormat } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+interface Args { ledger: string; trust: string; format: string }
+
+/** Integrity (schema, sequence, chain, ids, revokes) and every signature; one finding per problem. */
+export function verifyLedgerReport(ledgerPath: string, trustPath: string): Report {
+  const trust = loadTrust(trustPath);
+  const findings: Finding[] = [];
+  let ledger: Ledger | undefined;
+  try {
+    ledger = readLedger(ledgerPath, trust, { verify: true });
+  } catch (e) {
+    if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'internal') throw e;
+    findings.push(...e.problems.map((p) => ({ severity: 'error' as const, code: p.code, message: p.message })));
+  }
+  for (const entry of ledger?.entries ?? []) {
+    const finding = inauthenticFinding(ledgerPath, entry);
+    if (finding) findings.push(finding);
+  }
+  return {
+    subject: 'ledger verify',
+    valid: findings.length === 0,
+    findings,
+    facts: {
+      entries: ledger?.entries.length ?? null,
+      head: ledger?.head ? `${ledger.head.seq}:${ledger.head.hash}` : null,
+    },
+  };
+}
+
+export function ledgerVerifyCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'verify',
+    describe: 'verify a ledger: integrity and every signature (exit 0 clean, 3 problems)',
+    builder: (y) => withFormat(y)
+      .option('ledger', { type: 'string', demandOption: 'give the ledger (--ledger)', describe: 'grant ledger (JSON Lines)' })
+      .option('trust', { type: 'string', demandOption: 'give the trust file (--trust)', describe: 'trust file of signing keys' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('report', 'ledger verify');
+      const report = verifyLedgerReport(argv.ledger, argv.trust);
+      return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
+    }),
+  };
+}

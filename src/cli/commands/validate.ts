@@ -1,0 +1,18 @@
+import type { CommandModule } from 'yargs';
+import { validateInputs } from '../../validate.js';
+import { exitCodeForReport } from '../exit.js';
+import { gateOptions, withInputs, type InputArgs } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+export function validateCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, InputArgs> {
+  return {
+    command: 'validate',
+    describe: 'check maps, ledger, trust and catalog; list every problem (exit 0 clean, 3 problems)',
+    builder: (y) => withInputs(y) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('report', 'validate');
+      const report = validateInputs(gateOptions(argv));
+      return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
+    }),
+  };
+}

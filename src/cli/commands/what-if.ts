@@ -1,0 +1,25 @@
+import type { CommandModule } from 'yargs';
+import { openGate, type WhatIfOptions } from '../../gate.js';
+import { EXIT } from '../exit.js';
+import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+type Args = InputArgs & { at?: string; add?: string; revoke?: string[] };
+
+export function whatIfCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'what-if',
+    describe: 'the matrix before and after hypothetical grants (--add) and revokes (--revoke)',
+    builder: (y) => withAt(withInputs(y))
+      .option('add', { type: 'string', describe: 'JSON Lines of hypothetical grants and revokes (with role; no seq, key, prev, sig)' })
+      .option('revoke', { type: 'string', array: true, describe: 'grant id to revoke hypothetically (repeatable)' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('whatIf', 'what-if');
+      const gate = await openGate(gateOptions(argv));
+      const options: WhatIfOptions = { revoke: argv.revoke ?? [] };
+      if (argv.add !== undefined) options.add = argv.add;
+      if (argv.at !== undefined) options.at = argv.at;
+      return { output: render(gate.whatIf(options), ctx.render), exitCode: EXIT.ok };
+    }),
+  };
+}

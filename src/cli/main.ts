@@ -1,0 +1,84 @@
+// The command line: a thin edge over the library. Parses flags, runs one command, renders, exits.
+
+import yargs from 'yargs';
+import { BlockgateError } from '../errors.js';
+import { exitCodeForError, EXIT } from './exit.js';
+import { CommandContext, processIO, renderContext, type CliIO, type Outcome } from './context.js';
+import { getRenderer, FORMATS } from '../render/index.js';
+import { checkCommand } from './commands/check.js';
+import { planCommand } from './commands/plan.js';
+import { matrixCommand } from './commands/matrix.js';
+import { whatIfCommand } from './commands/what-if.js';
+import { validateCommand } from './commands/validate.js';
+import { ledgerCommand } from './commands/ledger.js';
+
+/** The --format the user asked for, read from the raw arguments so that even usage errors honour it. */
+function requestedFormat(args: readonly string[]): string {
+  let format = 'text';
+  args.forEach((arg, i) => {
+    if (arg === '--format' && args[i + 1] !== undefined) format = args[i + 1]!;
+    else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
+  });
+  return FORMATS.includes(format) ? format : 'text';
+}
+
+function internal(error: unknown): BlockgateError {
+  if (error instanceof BlockgateError) return error;
+  // Never a stack trace for the user; the message says what broke.
+  const message = error instanceof Error ? error.message : String(error);
+  return new BlockgateError('internal', `internal error: ${message}`);
+}
+
+export async function run(args: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let outcome: Outcome | undefined;
+  const fail = (error: unknown): Outcome => {
+    const e = internal(error);
+    const renderer = getRenderer(requestedFormat(args));
+    const text = renderer.error(e.toProblem(), e.problems, renderContext(io));
+    // JSON errors go to stdout (one object, errors included); text errors to stderr.
+    return renderer.format === 'json' ? { output: text, exitCode: exitCodeForError(e) } : (io.stderr(text), { output: '', exitCode: exitCodeForError(e) });
+  };
+  const runCommand = async (fn: (ctx: CommandContext) => Promise<Outcome>, format: string): Promise<void> => {
+    try {
+      outcome = await fn(new CommandContext(io, format));
+    } catch (error) {
+      outcome = fail(error);
+    }
+  };
+  const runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => runCommand(fn, requestedFormat(args));
+
+  const cli = yargs([...args])
+    .scriptName('blockgate')
+    .usage('$0 <command> [options]\n\nA policy-as-code gate for risky operations: blocker maps and a signed grant ledger in, a decision with its reasons out.')
+    .command(checkCommand(runner))
+    .command(planCommand(runner))
+    .command(matrixCommand(runner))
+    .command(whatIfCommand(runner))
+    .command(validateCommand(runner))
+    .command(ledgerCommand(runner))
+    .demandCommand(1, 'give a command')
+    .strict()
+    .recommendCommands()
+    .exitProcess(false)
+    .wrap(Math.min(io.columns ?? 80, 100))
+    .epilog('Exit codes: 0 allowed / clean, 2 denied, 3 invalid input, 1 any other failure.')
+    .fail((message, error) => {
+      throw error instanceof BlockgateError ? error : new BlockgateError('usage', message ?? error?.message ?? 'bad usage');
+    });
+
+  let helpShown = '';
+  try {
+    await cli.parseAsync([...args], {}, (err, _argv, output) => {
+      if (!err && output) helpShown = output;
+    });
+  } catch (error) {
+    outcome = fail(error);
+  }
+  if (outcome === undefined) {
+    // --help or --version: yargs produced the text and ran no command.
+    if (helpShown) io.stdout(`${helpShown}\n`);
+    return EXIT.ok;
+  }
+  io.stdout(outcome.output);
+  return outcome.exitCode;
+}

@@ -1,0 +1,67 @@
+// The flags every command shares, and how they become library options.
+
+import type { Argv } from 'yargs';
+import type { GateOptions, Request } from '../gate.js';
+import { FORMATS } from '../render/index.js';
+
+export interface InputArgs {
+  blockers: string[];
+  ledger?: string;
+  trust?: string;
+  catalog?: string;
+  'insecure-no-verify': boolean;
+  format: string;
+}
+
+export interface RequestArgs {
+  action?: string;
+  env?: string;
+  target?: string;
+  at?: string;
+}
+
+export function withFormat<T>(y: Argv<T>) {
+  return y.option('format', {
+    type: 'string', default: 'text', describe: `output format: ${FORMATS.join(', ')}`,
+  });
+}
+
+export function withInputs<T>(y: Argv<T>) {
+  return withFormat(y)
+    .option('blockers', {
+      type: 'string', array: true, demandOption: 'give at least one blocker map (--blockers PATH|GLOB)',
+      describe: 'blocker map file or glob pattern (repeatable)',
+    })
+    .option('ledger', { type: 'string', describe: 'grant ledger (JSON Lines); none means an empty ledger' })
+    .option('trust', { type: 'string', describe: 'trust file of signing keys (required when the ledger has entries)' })
+    .option('catalog', { type: 'string', describe: 'catalog of actions and environments (default: built in)' })
+    .option('insecure-no-verify', {
+      type: 'boolean', default: false, describe: 'do not check signatures; every entry counts with its own role',
+    });
+}
+
+export function withAt<T>(y: Argv<T>) {
+  return y.option('at', { type: 'string', describe: 'decide at this RFC 3339 time (default: now)' });
+}
+
+export function withRequest<T>(y: Argv<T>) {
+  return withAt(y)
+    .option('action', { type: 'string', demandOption: 'give the action (--action)', describe: 'catalog action, e.g. apply' })
+    .option('env', { type: 'string', demandOption: 'give the environment (--env)', describe: 'catalog environment, e.g. production' })
+    .option('target', { type: 'string', describe: 'target, e.g. QT001 (default: none)' });
+}
+
+export function gateOptions(argv: InputArgs): GateOptions {
+  const options: GateOptions = { blockers: argv.blockers, insecureNoVerify: argv['insecure-no-verify'] };
+  if (argv.ledger !== undefined) options.ledger = argv.ledger;
+  if (argv.trust !== undefined) options.trust = argv.trust;
+  if (argv.catalog !== undefined) options.catalog = argv.catalog;
+  return options;
+}
+
+export function requestOf(argv: RequestArgs): Request {
+  const request: Request = { action: argv.action ?? '', environment: argv.env ?? '' };
+  if (argv.target !== undefined) request.target = argv.target;
+  if (argv.at !== undefined) request.at = argv.at;
+  return request;
+}

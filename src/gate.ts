@@ -1,0 +1,278 @@
+// The library's one composition of the stages: files -> parsed -> validated -> verified ->
+// policy data -> decision. The CLI and the server are thin edges over a Gate.
+
+import { BlockgateError } from './errors.js';
+import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
+import { loadCatalog, type Catalog } from './load/catalog.js';
+import { readTextFile } from './load/files.js';
+import { parseTime, formatTime } from './schema/time.js';
+import { loadTrust, type Trust } from './ledger/keys.js';
+import { readLedger, parseHypotheticalText, type Ledger } from './ledger/ledger.js';
+import { buildWorld, type WorldEntry } from './engine/world.js';
+import { readSealedBundle, type SealedBundle } from './engine/bundle.js';
+import { Engine, type PolicyRequest } from './engine/engine.js';
+import type { EntryFields } from './schema/types.js';
+import type {
+  Denial, IgnoredGrant, LintFinding, PlannedGrant, SatisfiedBlocker, Unresolvable, Warning,
+} from './engine/results.js';
+
+export interface GateOptions {
+  /** Blocker map paths or glob patterns (at least one). */
+  blockers: string[];
+  ledger?: string;
+  trust?: string;
+  catalog?: string;
+  /** Count every ledger entry with its own role, without checking signatures. */
+  insecureNoVerify?: boolean;
+  /** Where policy.wasm and seal.json are; the package's bundles/ by default. */
+  bundleDir?: string;
+}
+
+export interface Request {
+  action: string;
+  environment: string;
+  target?: string | null;
+  /** RFC 3339 text, a Date, or epoch milliseconds; now when absent. */
+  at?: string | Date | number;
+}
+
+export interface RequestEcho { action: string; environment: string; target: string | null; at: string }
+export interface PolicyInfo { revision: string; sha256: string }
+
+/** SPEC 3 `check --format json`, keys in SPEC order. */
+export interface Decision {
+  allowed: boolean;
+  request: RequestEcho;
+  denials: Denial[];
+  satisfied: SatisfiedBlocker[];
+  ignored_grants: IgnoredGrant[];
+  warnings: Warning[];
+  policy: PolicyInfo;
+}
+
+export interface Plan {
+  allowed: boolean;
+  grants_needed: PlannedGrant[];
+  unresolvable: Unresolvable[];
+}
+
+export interface MatrixRow { action: string; environment: string; allowed: boolean; denials: string[] }
+export interface MatrixChange { action: string; environment: string; before: boolean; after: boolean }
+export interface WhatIf { before: MatrixRow[]; after: MatrixRow[]; changes: MatrixChange[] }
+
+export interface WhatIfOptions {
+  /** A JSON Lines file of hypothetical entries (SPEC 3 what-if). */
+  add?: string;
+  /** Grant ids to revoke hypothetically, each by the grant's own role at `at`. */
+  revoke?: string[];
+  at?: Request['at'];
+}
+
+/** Everything loaded and checked, ready to decide. */
+export interface LoadedState {
+  options: GateOptions;
+  bundle: SealedBundle;
+  catalog: Catalog;
+  blockers: BlockerSet;
+  trust: Trust | null;
+  ledger: Ledger;
+  engine: Engine;
+}
+
+function entriesOf(ledger: Ledger): WorldEntry[] {
+  return ledger.entries.map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger.file} line ${line}` }));
+}
+
+function emptyLedger(): Ledger {
+  return { file: '(no ledger)', entries: [], head: null, verified: true };
+}
+
+/** Loads and checks every input; the first problem is thrown (validate collects them all). */
+export function loadState(options: GateOptions): LoadedState {
+  const bundle = readSealedBundle(options.bundleDir);
+  const catalog = loadCatalog(options.catalog);
+  const { set: blockers, problems } = loadBlockerMaps(expandMapPatterns(options.blockers));
+  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
+  const verify = !options.insecureNoVerify;
+  const trust = options.trust !== undefined ? loadTrust(options.trust) : null;
+  const ledger = options.ledger !== undefined ? readLedger(options.ledger, trust, { verify }) : emptyLedger();
+  if (verify && trust === null && ledger.entries.length > 0) {
+    throw new BlockgateError('usage',
+      `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
+  }
+  const engine = Engine.open(worldOf(catalog, blockers, trust, entriesOf(ledger), verify), bundle);
+  return { options, bundle, catalog, blockers, trust, ledger, engine };
+}
+
+function worldOf(catalog: Catalog, blockers: BlockerSet, trust: Trust | null, entries: WorldEntry[], verified: boolean) {
+  const trustedRoles = trust === null ? null : [...trust.keys.values()].map((k) => k.normalisedRole);
+  return buildWorld({ blockers, catalog, entries, verified, trustedRoles });
+}
+
+/** Epoch milliseconds of a request time; now when absent. */
+export function resolveTime(at: Request['at'], what = '--at'): number {
+  if (at === undefined) return Date.now();
+  if (typeof at === 'number') {
+    if (Number.isSafeInteger(at)) return at;
+  } else if (at instanceof Date) {
+    if (!Number.isNaN(at.getTime())) return at.getTime();
+  } else if (typeof at === 'string') {
+    const ms = parseTime(at);
+    if (ms !== undefined) return ms;
+  }
+  throw new BlockgateError('bad-time', `${what}: ${JSON.stringify(String(at))} is not an RFC 3339 time with a time zone (e.g. 2026-11-20T10:00:00Z)`);
+}
+
+function known(names: Record<string, unknown>): string {
+  return Object.keys(names).sort().join(', ');
+}
+
+/** Checks a request against the catalog; unknown names are input errors listing the known ones. */
+export function resolveRequest(catalog: Catalog, request: Request): PolicyRequest {
+  if (typeof request.action !== 'string' || request.action === '') {
+    throw new BlockgateError('usage', 'an action is required (--action)');
+  }
+  if (typeof request.environment !== 'string' || request.environment === '') {
+    throw new BlockgateError('usage', 'an environment is required (--env)');
+  }
+  if (!Object.hasOwn(catalog.actions, request.action)) {
+    throw new BlockgateError('unknown-action', `unknown action '${request.action}'; the catalog has: ${known(catalog.actions)}`);
+  }
+  if (!Object.hasOwn(catalog.environments, request.environment)) {
+    throw new BlockgateError('unknown-environment', `unknown environment '${request.environment}'; the catalog has: ${known(catalog.environments)}`);
+  }
+  const input: PolicyRequest = { action: request.action, environment: request.environment, at: resolveTime(request.at) };
+  if (request.target !== undefined && request.target !== null) {
+    if (typeof request.target !== 'string' || request.target === '') {
+      throw new BlockgateError('bad-request', 'a target, when given, must be a non-empty string');
+    }
+    input.target = request.target;
+  }
+  return input;
+}
+
+export class Gate {
+  private state: LoadedState;
+
+  constructor(state: LoadedState) {
+    this.state = state;
+  }
+
+  get loaded(): LoadedState {
+    return this.state;
+  }
+
+  get policy(): PolicyInfo {
+    return { revision: this.state.bundle.seal.revision, sha256: this.state.bundle.seal.sha256 };
+  }
+
+  /** Re-reads every input; the new state replaces the old only when all of it is valid. */
+  async reload(): Promise<void> {
+    this.state = loadState(this.state.options);
+  }
+
+  check(request: Request): Decision {
+    const input = resolveRequest(this.state.catalog, request);
+    return this.decisionFor(this.state.engine, input);
+  }
+
+  private decisionFor(engine: Engine, input: PolicyRequest): Decision {
+    const d = engine.decide(input);
+    return {
+      allowed: d.allowed === true,
+      request: { action: input.action, environment: input.environment, target: input.target ?? null, at: formatTime(input.at) },
+      denials: d.denials.map(orderedDenial),
+      satisfied: d.satisfied.map((s) => ({ blocker_id: s.blocker_id, grants: s.grants })),
+      ignored_grants: d.ignored_grants.map((g) => ({ grant_id: g.grant_id, blocker_ids: g.blocker_ids, reason: g.reason })),
+      warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
+      policy: this.policy,
+    };
+  }
+
+  plan(request: Request): Plan {
+    const input = resolveRequest(this.state.catalog, request);
+    const p = this.state.engine.plan(input);
+    return {
+      allowed: p.allowed === true,
+      grants_needed: p.grants_needed.map((g) => ({
+        role: g.role, action: g.action, environment: g.environment, target: g.target ?? null,
+        resolves: g.resolves, evidence_required: g.evidence_required,
+      })),
+      unresolvable: p.unresolvable.map((u) => ({ blocker_id: u.blocker_id, reason: u.reason })),
+    };
+  }
+
+  /** Every catalog action × environment, decided by the policy one cell at a time. */
+  matrix(at?: Request['at']): MatrixRow[] {
+    return this.matrixOf(this.state.engine, resolveTime(at));
+  }
+
+  private matrixOf(engine: Engine, at: number): MatrixRow[] {
+    const rows: MatrixRow[] = [];
+    for (const action of Object.keys(this.state.catalog.actions).sort()) {
+      for (const environment of Object.keys(this.state.catalog.environments).sort()) {
+        const d = engine.decide({ action, environment, at });
+        rows.push({ action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) });
+      }
+    }
+    return rows;
+  }
+
+  /** The matrix before and after hypothetical grants and revokes (appended after the ledger). */
+  whatIf(options: WhatIfOptions): WhatIf {
+    const at = resolveTime(options.at);
+    const { catalog, blockers, trust, ledger, bundle } = this.state;
+    const extra: WorldEntry[] = [];
+    if (options.add !== undefined) {
+      const text = readTextFile(options.add, 'ledger-schema');
+      for (const { entry: fields, line } of parseHypotheticalText(text, options.add, ledger)) {
+        extra.push({ fields, auth: 'ok', line, where: `${options.add} line ${line}` });
+      }
+    }
+    const grants = new Map<string, EntryFields>();
+    for (const { fields } of [...entriesOf(ledger), ...extra]) if (fields.type === 'grant') grants.set(fields.id, fields);
+    const ids = new Set([...entriesOf(ledger), ...extra].map((e) => e.fields.id));
+    (options.revoke ?? []).forEach((grantId, i) => {
+      const grant = grants.get(grantId);
+      if (grant === undefined) {
+        throw new BlockgateError('ledger-dangling-revoke', `--revoke ${grantId}: no grant with this id in the ledger or the --add file`);
+      }
+      let id = `what-if-revoke-${i + 1}`;
+      while (ids.has(id)) id = `${id}'`;
+      ids.add(id);
+      extra.push({
+        fields: { type: 'revoke', id, role: grant.role, issued_at: formatTime(at), revokes: grantId },
+        auth: 'ok', line: 0, where: `--revoke ${grantId}`,
+      });
+    });
+    const verified = !this.state.options.insecureNoVerify;
+    const after = Engine.open(worldOf(catalog, blockers, trust, [...entriesOf(ledger), ...extra], verified), bundle);
+    const before = this.matrixOf(this.state.engine, at);
+    const afterRows = this.matrixOf(after, at);
+    const changes: MatrixChange[] = [];
+    before.forEach((row, i) => {
+      const next = afterRows[i]!;
+      if (row.allowed !== next.allowed) {
+        changes.push({ action: row.action, environment: row.environment, before: row.allowed, after: next.allowed });
+      }
+    });
+    return { before, after: afterRows, changes };
+  }
+
+  lint(): LintFinding[] {
+    return this.state.engine.lint();
+  }
+}
+
+function orderedDenial(d: Denial): Denial {
+  return {
+    blocker_id: d.blocker_id, item: d.item, next_action: d.next_action, actor_needed: d.actor_needed,
+    blocks: d.blocks, required_roles: d.required_roles, mode: d.mode, missing_roles: d.missing_roles,
+    reasons: d.reasons, source: d.source,
+  };
+}
+
+/** Loads, validates and verifies every input, then returns a gate ready to decide. */
+export async function openGate(options: GateOptions): Promise<Gate> {
+  return new Gate(loadState(options));
+}

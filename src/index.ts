@@ -1,0 +1,14 @@
+// blockgate's library API: open a gate over blocker maps and a ledger, then ask it.
+
+export { openGate, Gate, loadState, resolveRequest, resolveTime } from './gate.js';
+export type {
+  GateOptions, Request, RequestEcho, Decision, Plan, MatrixRow, MatrixChange, WhatIf, WhatIfOptions, PolicyInfo, LoadedState,
+} from './gate.js';
+export type {
+  Denial, SatisfiedBlocker, IgnoredGrant, Warning, PlannedGrant, Unresolvable, LintFinding,
+} from './engine/results.js';
+export { validateInputs } from './validate.js';
+export { BlockgateError, isInputError } from './errors.js';
+export type { ErrorCode, InputErrorCode, FailureCode, Problem } from './errors.js';
+export { getRenderer, FORMATS } from './render/index.js';
+export type { Renderer, RenderContext, Report, Finding } from './render/index.js';

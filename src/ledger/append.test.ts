@@ -1,0 +1,333 @@
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { BlockgateError } from '../errors.js';
+import { appendEntry, buildDraft, parseDraftText, withLedgerLock, type AppendRequest, type DraftEntry } from './append.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import { generateKeyPair, parseTrustText } from './keys.js';
+import { readLedger } from './ledger.js';
+
+const owner = generateKeyPair();
+const operator = generateKeyPair();
+const intruder = generateKeyPair();
+const trust = parseTrustText(JSON.stringify({
+  keys: [
+    { id: 'owner-1', role: 'owner', public_key: owner.publicKeyPem },
+    { id: 'operator-1', role: 'operator', public_key: operator.publicKeyPem },
+  ],
+}), 'trust.json');
+
+const grant = (id: string, extra: DraftEntry = {}): DraftEntry => ({
+  id, type: 'grant', issued_at: '2026-11-20T10:00:00Z', action: 'apply', environment: 'production', resolves: ['B-1'], ...extra,
+});
+
+function freshLedgerPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'blockgate-append-')), 'grants.jsonl');
+}
+
+function asOwner(ledgerPath: string, draft: DraftEntry, more: Partial<AppendRequest> = {}): Promise<unknown> {
+  return appendEntry({ ledgerPath, draft, privateKeyPem: owner.privateKeyPem, keyId: 'owner-1', trust, ...more });
+}
+
+async function rejection(p: Promise<unknown>): Promise<BlockgateError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof BlockgateError) return e;
+    throw e;
+  }
+  throw new Error('the append succeeded, but should have been refused');
+}
+
+describe('appendEntry', () => {
+  it('creates the ledger and builds a valid signed chain', async () => {
+    const path = freshLedgerPath();
+    const first = await asOwner(path, grant('G-1', { role: 'owner' }));
+    const second = await appendEntry({
+      ledgerPath: path, draft: grant('G-2', { note: 'no role given: taken from the trust file' }),
+      privateKeyPem: operator.privateKeyPem, keyId: 'operator-1', trust,
+    });
+    const third = await asOwner(path, { id: 'R-1', type: 'revoke', revokes: 'G-1' }, { now: Date.UTC(2026, 10, 25, 12) });
+
+    const ledger = readLedger(path, trust, { verify: true });
+    expect(ledger.entries.map((e) => [e.entry.seq, e.entry.id, e.entry.key, e.entry.role, e.auth])).toEqual([
+      [1, 'G-1', 'owner-1', 'owner', 'ok'], [2, 'G-2', 'operator-1', 'operator', 'ok'], [3, 'R-1', 'owner-1', 'owner', 'ok'],
+    ]);
+    expect(ledger.entries[2]!.entry.issued_at).toBe('2026-11-25T12:00:00.000Z');
+    expect([first, second, third]).toEqual(ledger.entries.map((e) => ({ entry: e.entry, hash: e.hash })));
+    expect(ledger.head?.hash).toBe(sha256Hex(canonicalJson(ledger.entries[2]!.entry)));
+
+    const text = readFileSync(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.split('\n')[0]).toMatch(/^\{"seq":1,"id":"G-1","type":"grant","role":"owner","key":"owner-1",/);
+    expect(readdirSync(dirname(path))).toEqual(['grants.jsonl']); // no lock, no temp file left
+  });
+
+  it('appends without a trust file when the role is given', async () => {
+    const path = freshLedgerPath();
+    await appendEntry({ ledgerPath: path, draft: grant('G-1', { role: 'owner' }), privateKeyPem: owner.privateKeyPem, keyId: 'owner-1' });
+    expect(readLedger(path, trust, { verify: true }).entries[0]!.auth).toBe('ok');
+  });
+
+  it('keeps the ledger file mode, and a symlinked ledger stays a symlink', async () => {
+    const path = freshLedgerPath();
+    await asOwner(path, grant('G-1'));
+    chmodSync(path, 0o600);
+    const link = join(dirname(path), 'link.jsonl');
+    symlinkSync(path, link);
+    await asOwner(link, grant('G-2'));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readLedger(path, trust, { verify: true }).entries).toHaveLength(2);
+    expect(readLedger(link, trust, { verify: true }).entries).toHaveLength(2);
+  });
+
+  describe('refuses an entry that would make the ledger invalid, and changes nothing', () => {
+    async function refusedOn(setup: DraftEntry[], draft: DraftEntry, more: Partial<AppendRequest> = {}): Promise<BlockgateError> {
+      const path = freshLedgerPath();
+      for (const d of setup) await asOwner(path, d);
+      const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+      const err = await rejection(asOwner(path, draft, more));
+      expect(existsSync(path) ? readFileSync(path, 'utf8') : undefined).toBe(before);
+      expect(readdirSync(dirname(path)).filter((f) => f !== 'grants.jsonl')).toEqual([]);
+      expect(err.message).toMatch(/nothing was appended/);
+      return err;
+    }
+
+    it('a duplicate id', async () => {
+      const err = await refusedOn([grant('G-1'), grant('G-2')], grant('G-1'));
+      expect(err.code).toBe('ledger-duplicate-id');
+      expect(err.message).toMatch(/grants\.jsonl line 3: id "G-1" is already used on line 1/);
+    });
+
+    it('a dangling revoke: unknown id, or a revoke', async () => {
+      const unknown = await refusedOn([grant('G-1')], { id: 'R-1', type: 'revoke', revokes: 'G-9' });
+      expect(unknown.code).toBe('ledger-dangling-revoke');
+      expect(unknown.message).toMatch(/line 2: revokes "G-9"/);
+      const ofRevoke = await refusedOn([grant('G-1'), { id: 'R-1', type: 'revoke', revokes: 'G-1' }], { id: 'R-2', type: 'revoke', revokes: 'R-1' });
+      expect(ofRevoke.code).toBe('ledger-dangling-revoke');
+    });
+
+    it('an unknown field, or a bad time', async () => {
+      const typo = await refusedOn([], grant('G-1', { expire_at: '2026-12-01T00:00:00Z' }));
+      expect(typo.code).toBe('ledger-schema');
+      expect(typo.message).toMatch(/line 1: .*unknown field "expire_at"/);
+      const time = await refusedOn([], grant('G-1', { expires_at: '2026-12-01' }));
+      expect(time.code).toBe('bad-time');
+    });
+
+    it('a key that is not in the trust file', async () => {
+      const err = await refusedOn([], grant('G-1', { role: 'owner' }), { keyId: 'intruder', privateKeyPem: intruder.privateKeyPem });
+      expect(err.code).toBe('ledger-schema');
+      expect(err.message).toMatch(/would be ignored: key "intruder" is not in the trust file trust\.json/);
+    });
+
+    it('a role other than the key\'s', async () => {
+      const err = await refusedOn([], grant('G-1', { role: 'operator' }));
+      expect(err.message).toMatch(/would be ignored: role "operator" differs from role "owner" of key "owner-1"/);
+      // Normalised roles are the same role.
+      const path = freshLedgerPath();
+      await asOwner(path, grant('G-1', { role: ' OWNER ' }));
+      expect(readLedger(path, trust, { verify: true }).entries[0]!.auth).toBe('ok');
+    });
+
+    it('a private key that is not the trusted key of that id', async () => {
+      const err = await refusedOn([], grant('G-1'), { privateKeyPem: intruder.privateKeyPem, privateKeyFile: 'stolen.key' });
+      expect(err.message).toMatch(/would be ignored: stolen\.key is not the key "owner-1" of trust\.json/);
+    });
+
+    it('envelope fields in the draft, another key id, no role and no trust, a value that is not JSON', async () => {
+      for (const field of ['seq', 'prev', 'sig']) {
+        expect((await refusedOn([], grant('G-1', { [field]: 1 }))).message).toMatch(`must not carry "${field}"`);
+      }
+      expect((await refusedOn([], grant('G-1', { key: 'operator-1' }))).message).toMatch(/names key "operator-1" but is signed with key "owner-1"/);
+      expect((await refusedOn([], grant('G-1'), { trust: null })).message).toMatch(/has no role/);
+      expect((await refusedOn([], grant('G-1', { note: new Date(0) }))).message).toMatch(/not JSON: \/note: a Date/);
+    });
+
+    it('any append to a ledger that is itself invalid', async () => {
+      const path = freshLedgerPath();
+      await asOwner(path, grant('G-1'));
+      await asOwner(path, grant('G-2'));
+      const damaged = readFileSync(path, 'utf8').replace('"G-1"', '"G-0"');
+      writeFileSync(path, damaged);
+      const err = await rejection(asOwner(path, grant('G-3')));
+      expect(err.code).toBe('ledger-chain');
+      expect(err.message).toMatch(/grants\.jsonl line 2: prev does not match/);
+      expect(readFileSync(path, 'utf8')).toBe(damaged);
+    });
+
+    it('a private key that is not Ed25519', async () => {
+      const err = await rejection(asOwner(freshLedgerPath(), grant('G-1'), { privateKeyPem: 'nope', privateKeyFile: 'owner.key' }));
+      expect(err.code).toBe('usage');
+      expect(err.message).toMatch(/^owner\.key: /);
+    });
+  });
+
+  it('serialises 20 concurrent appends into one valid chain', async () => {
+    const path = freshLedgerPath();
+    const ids = Array.from({ length: 20 }, (_, i) => `G-${i + 1}`);
+    const results = await Promise.all(ids.map((id, i) => appendEntry({
+      ledgerPath: path, draft: grant(id), trust,
+      ...(i % 2 === 0 ? { privateKeyPem: owner.privateKeyPem, keyId: 'owner-1' } : { privateKeyPem: operator.privateKeyPem, keyId: 'operator-1' }),
+    })));
+    const ledger = readLedger(path, trust, { verify: true });
+    expect(ledger.entries.map((e) => e.entry.seq)).toEqual(ids.map((_, i) => i + 1));
+    expect(ledger.entries.map((e) => e.entry.id).sort()).toEqual([...ids].sort());
+    expect(ledger.entries.every((e) => e.auth === 'ok')).toBe(true);
+    expect(results.map((r) => (r as { entry: { seq: number } }).entry.seq).sort((a, b) => a - b)).toEqual(ids.map((_, i) => i + 1));
+    expect(readdirSync(dirname(path))).toEqual(['grants.jsonl']);
+  });
+
+  it('serialises appends from several processes into one valid chain', async () => {
+    const moduleUrl = transpiledAppendModule();
+    const path = freshLedgerPath();
+    const keyFile = join(dirname(path), 'owner.key');
+    writeFileSync(keyFile, owner.privateKeyPem);
+    const child = `
+      const { appendEntry } = await import(process.env.APPEND_MODULE);
+      const { readFileSync } = await import('node:fs');
+      const privateKeyPem = readFileSync(process.env.KEY_FILE, 'utf8');
+      await Promise.all([1, 2, 3, 4].map((n) => appendEntry({
+        ledgerPath: process.env.LEDGER, privateKeyPem, keyId: 'owner-1',
+        draft: { id: process.env.PREFIX + n, type: 'grant', role: 'owner', issued_at: '2026-11-20T10:00:00Z',
+                 action: 'apply', environment: 'production', resolves: ['B-1'] },
+      })));`;
+    const runs = ['P1-', 'P2-', 'P3-', 'P4-', 'P5-'].map((prefix) => new Promise<{ code: number | null; stderr: string }>((done) => {
+      const proc = spawn(process.execPath, ['--input-type=module', '-e', child], {
+        env: { ...process.env, APPEND_MODULE: moduleUrl, KEY_FILE: keyFile, LEDGER: path, PREFIX: prefix },
+      });
+      let stderr = '';
+      proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      proc.on('close', (code) => done({ code, stderr }));
+    }));
+    for (const run of await Promise.all(runs)) expect(run).toEqual({ code: 0, stderr: '' });
+    const ledger = readLedger(path, trust, { verify: true });
+    expect(ledger.entries.map((e) => e.entry.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(new Set(ledger.entries.map((e) => e.entry.id)).size).toBe(20);
+    expect(ledger.entries.every((e) => e.auth === 'ok')).toBe(true);
+  });
+});
+
+describe('the ledger lock', () => {
+  it('lets one holder in at a time', async () => {
+    const path = freshLedgerPath();
+    let inside = 0;
+    let most = 0;
+    await Promise.all(Array.from({ length: 10 }, () => withLedgerLock(path, async () => {
+      inside++;
+      most = Math.max(most, inside);
+      await delay(3);
+      inside--;
+    })));
+    expect(most).toBe(1);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('waits, then gives up with io naming the lock and its live holder', async () => {
+    const path = freshLedgerPath();
+    const held = JSON.stringify({ pid: process.pid, host: hostname(), token: 'someone-else', since: '2026-11-25T12:00:00.000Z' });
+    writeFileSync(`${path}.lock`, held);
+    const started = Date.now();
+    const err = await rejection(asOwner(path, grant('G-1'), { lockTimeoutMs: 300 }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(err.code).toBe('io');
+    expect(err.message).toMatch(new RegExp(`grants\\.jsonl\\.lock: the ledger is locked \\(held by process ${process.pid} on `));
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(held);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('treats an empty or unreadable lock file as held, never as stale', async () => {
+    const path = freshLedgerPath();
+    writeFileSync(`${path}.lock`, '');
+    expect((await rejection(asOwner(path, grant('G-1'), { lockTimeoutMs: 100 }))).code).toBe('io');
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const path = freshLedgerPath();
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: dead, host: hostname(), token: 'crashed', since: '2026-11-25T12:00:00.000Z' }));
+    await asOwner(path, grant('G-1'), { lockTimeoutMs: 2000 });
+    expect(readLedger(path, trust, { verify: true }).entries).toHaveLength(1);
+    expect(readdirSync(dirname(path))).toEqual(['grants.jsonl']);
+  });
+
+  it('does not take over a lock from another host, whose processes it cannot see', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const path = freshLedgerPath();
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: dead, host: `not-${hostname()}`, token: 't', since: '2026-11-25T12:00:00.000Z' }));
+    expect((await rejection(asOwner(path, grant('G-1'), { lockTimeoutMs: 100 }))).code).toBe('io');
+  });
+});
+
+describe('drafts', () => {
+  it('builds a grant from flags', () => {
+    expect(buildDraft({
+      type: 'grant', id: 'G-1', role: 'owner', action: 'apply', env: 'production', target: 'QT001',
+      resolves: ['B-1, B-2', 'B-3'], expiresAt: '2026-12-01T00:00:00Z',
+      evidence: ['https://ci.example/run?id=7=' + 'a'.repeat(64)], note: 'ok',
+    })).toEqual({
+      type: 'grant', id: 'G-1', role: 'owner', action: 'apply', environment: 'production', target: 'QT001',
+      resolves: ['B-1', 'B-2', 'B-3'], expires_at: '2026-12-01T00:00:00Z',
+      evidence: [{ uri: 'https://ci.example/run?id=7', sha256: 'a'.repeat(64) }], note: 'ok',
+    });
+  });
+
+  it('builds a revoke from flags', () => {
+    expect(buildDraft({ type: 'revoke', id: 'R-1', revokes: 'G-1' })).toEqual({ type: 'revoke', id: 'R-1', revokes: 'G-1' });
+  });
+
+  it.each([
+    [{ id: 'G-1' }, /--type must be grant or revoke/],
+    [{ type: 'revoke', id: 'R-1', revokes: 'G-1', action: 'apply' }, /--action is for grants/],
+    [{ type: 'grant', id: 'G-1', revokes: 'G-0' }, /--revokes is for revokes/],
+    [{ type: 'grant', id: 'G-1', evidence: 'no-digest' }, /--evidence "no-digest": expected URI=SHA256/],
+  ])('refuses flag mistakes as usage: %j', (flags, message) => {
+    try {
+      buildDraft(flags);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as BlockgateError).code).toBe('usage');
+      expect((e as Error).message).toMatch(message);
+    }
+  });
+
+  it('reads a draft from JSON, which must be an object', () => {
+    expect(parseDraftText('{"id": "G-1"}', 'd.json')).toEqual({ id: 'G-1' });
+    expect(() => parseDraftText('[1]', 'd.json')).toThrow('d.json: an entry must be a JSON object');
+    expect(() => parseDraftText('{"id": 1,\n"id": 2}', 'd.json')).toThrow('d.json line 2');
+  });
+});
+
+/**
+ * Child processes cannot import TypeScript, so append.ts and what it imports are transpiled
+ * (types stripped, nothing else changed) into a temporary directory that sees node_modules.
+ */
+function transpiledAppendModule(): string {
+  const src = resolve(import.meta.dirname, '..');
+  const out = mkdtempSync(join(tmpdir(), 'blockgate-append-js-'));
+  symlinkSync(resolve(src, '..', 'node_modules'), join(out, 'node_modules'), 'dir');
+  writeFileSync(join(out, 'package.json'), '{"type": "module"}\n');
+  const todo = [join(src, 'ledger', 'append.ts')];
+  const done = new Set<string>();
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (done.has(file)) continue;
+    done.add(file);
+    const source = readFileSync(file, 'utf8');
+    const js = ts.transpileModule(source, {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    const dest = join(out, relative(src, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, js);
+    for (const [, spec] of source.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) todo.push(resolve(dirname(file), `${spec}.ts`));
+  }
+  return pathToFileURL(join(out, 'ledger', 'append.js')).href;
+}

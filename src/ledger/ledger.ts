@@ -1,0 +1,244 @@
+// Reading the grant ledger (SPEC 1.4): integrity problems reject the whole ledger and are all
+// collected; authenticity problems only mark single entries, which the policy then ignores.
+
+import { BlockgateError, problem, type Problem } from '../errors.js';
+import { readTextFile } from '../load/files.js';
+import { parseJson, type ParsedJson } from '../load/json.js';
+import { normaliseRolePart } from '../schema/normalise.js';
+import { validateHypotheticalEntry, validateLedgerEntry } from '../schema/schemas.js';
+import type { EntryFields, LedgerEntry } from '../schema/types.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import { verifyEntrySig, type Trust } from './keys.js';
+
+/** The `prev` of the first entry. */
+export const GENESIS_PREV = '0'.repeat(64);
+
+/** Why an entry does (not) count; checked in this order, the first failure wins. */
+export type EntryAuth = 'ok' | 'unknown-key' | 'bad-signature' | 'role-mismatch';
+
+export interface VerifiedEntry {
+  entry: LedgerEntry;
+  /** The file line, 1-based. */
+  line: number;
+  /** sha256Hex of the canonical whole entry, `sig` included: the next entry's `prev`. */
+  hash: string;
+  auth: EntryAuth;
+}
+
+export interface LedgerHead { seq: number; hash: string }
+
+export interface Ledger {
+  file: string;
+  entries: VerifiedEntry[];
+  /** The last entry, which the next one must chain to; null for an empty ledger. */
+  head: LedgerHead | null;
+  /** False when signatures were not checked (`--insecure-no-verify`): every auth is then 'ok'. */
+  verified: boolean;
+}
+
+export interface ReadLedgerOptions { verify: boolean }
+
+/** A what-if entry (SPEC 3): no envelope, authentic by assumption. */
+export interface HypotheticalEntry { entry: EntryFields; line: number }
+
+export function readLedger(path: string, trust: Trust | null, opts: ReadLedgerOptions): Ledger {
+  return parseLedgerText(readTextFile(path, 'ledger-schema'), path, trust, opts);
+}
+
+/**
+ * Checks a whole ledger text. Throws BlockgateError listing every integrity problem, in line
+ * order. With verify and no trust, no key is known, so every entry is 'unknown-key'.
+ */
+export function parseLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions): Ledger {
+  const lines = readLines(text, file, validateLedgerEntry);
+  const firstOf = firstOccurrences(lines);
+  const problems: Problem[] = [];
+  const entries: VerifiedEntry[] = [];
+  // The entry line before this one; `seq`/`hash` are undefined when it could not be read, and
+  // then this line's sequence and chain are not checked (that line's fault is reported already).
+  let previous: { line: number; seq: number | undefined; hash: string | undefined } | null = null;
+
+  for (const { line, value, schemaOk, problems: own } of lines) {
+    problems.push(...own);
+    if (value === 'blank') continue;
+    if (value === undefined) {
+      previous = { line, seq: undefined, hash: undefined };
+      continue;
+    }
+    const fail = (code: Problem['code'], message: string) => problems.push(problem(code, file, line, message));
+
+    const seq = Number.isInteger(value.seq) ? (value.seq as number) : undefined;
+    if (seq !== undefined) {
+      if (previous === null && seq !== 1) fail('ledger-sequence', `seq is ${seq}, but the first entry must have seq 1`);
+      if (previous?.seq !== undefined && seq !== previous.seq + 1) {
+        fail('ledger-sequence', `seq is ${seq}, expected ${previous.seq + 1} (one more than seq ${previous.seq} on line ${previous.line})`);
+      }
+    }
+
+    // A malformed prev is a schema problem already; comparing it too would only repeat that.
+    if (typeof value.prev === 'string' && /^[0-9a-f]{64}$/.test(value.prev)) {
+      if (previous === null && value.prev !== GENESIS_PREV) {
+        fail('ledger-chain', `prev must be 64 zeros on the first entry (got ${value.prev})`);
+      }
+      if (previous?.hash !== undefined && value.prev !== previous.hash) {
+        fail('ledger-chain', `prev does not match the hash of line ${previous.line} (expected ${previous.hash}, got ${value.prev})`);
+      }
+    }
+
+    if (typeof value.id === 'string') {
+      const first = firstOf.get(value.id);
+      if (first && first.line < line) fail('ledger-duplicate-id', `id "${value.id}" is already used on line ${first.line}`);
+    }
+
+    if (value.type === 'revoke' && typeof value.revokes === 'string') {
+      const why = danglingRevoke(value.revokes, line, firstOf.get(value.revokes));
+      if (why) fail('ledger-dangling-revoke', `${why}; a revoke must name a grant on an earlier line`);
+    }
+
+    let hash: string | undefined;
+    try {
+      hash = sha256Hex(canonicalJson(value));
+    } catch (e) {
+      fail('ledger-schema', `has no canonical JSON form: ${(e as Error).message}`);
+    }
+    previous = { line, seq, hash };
+    if (schemaOk && hash !== undefined) {
+      const entry = value as unknown as LedgerEntry;
+      entries.push({ entry, line, hash, auth: opts.verify ? authOf(entry, trust) : 'ok' });
+    }
+  }
+
+  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
+  const last = entries.at(-1);
+  return { file, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null, verified: opts.verify };
+}
+
+export function readHypothetical(path: string, existing: Ledger): HypotheticalEntry[] {
+  return parseHypotheticalText(readTextFile(path, 'ledger-schema'), path, existing);
+}
+
+/**
+ * Checks a what-if `--add` file against the ledger it is appended to: the same line rules,
+ * entries with `role` and no envelope, ids unique across both, revokes naming a grant of the
+ * ledger or of an earlier line of this file.
+ */
+export function parseHypotheticalText(text: string, file: string, existing: Ledger): HypotheticalEntry[] {
+  const lines = readLines(text, file, validateHypotheticalEntry);
+  const firstOf = firstOccurrences(lines);
+  const inLedger = new Map(existing.entries.map((e) => [e.entry.id, e]));
+  const problems: Problem[] = [];
+  const out: HypotheticalEntry[] = [];
+
+  for (const { line, value, schemaOk, problems: own } of lines) {
+    problems.push(...own);
+    if (value === 'blank' || value === undefined) continue;
+    const fail = (code: Problem['code'], message: string) => problems.push(problem(code, file, line, message));
+
+    if (typeof value.id === 'string') {
+      const ledgerEntry = inLedger.get(value.id);
+      const first = firstOf.get(value.id);
+      if (ledgerEntry) fail('ledger-duplicate-id', `id "${value.id}" is already used on line ${ledgerEntry.line} of ${existing.file}`);
+      else if (first && first.line < line) fail('ledger-duplicate-id', `id "${value.id}" is already used on line ${first.line}`);
+    }
+
+    if (value.type === 'revoke' && typeof value.revokes === 'string') {
+      const ledgerEntry = inLedger.get(value.revokes);
+      if (ledgerEntry && ledgerEntry.entry.type !== 'grant') {
+        fail('ledger-dangling-revoke', `revokes "${value.revokes}", which is not a grant (line ${ledgerEntry.line} of ${existing.file} is a ${ledgerEntry.entry.type})`);
+      } else if (!ledgerEntry) {
+        const why = danglingRevoke(value.revokes, line, firstOf.get(value.revokes));
+        if (why) fail('ledger-dangling-revoke', `${why}; a revoke must name a grant of ${existing.file} or of an earlier line here`);
+      }
+    }
+
+    if (schemaOk) out.push({ entry: value as unknown as EntryFields, line });
+  }
+
+  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
+  return out;
+}
+
+function authOf(entry: LedgerEntry, trust: Trust | null): EntryAuth {
+  const key = trust?.keys.get(entry.key);
+  if (!key) return 'unknown-key';
+  if (!verifyEntrySig(entry, key.publicKey)) return 'bad-signature';
+  if (normaliseRolePart(entry.role) !== key.normalisedRole) return 'role-mismatch';
+  return 'ok';
+}
+
+interface Occurrence { line: number; type: unknown }
+
+/** Why a revoke on `line` naming `revokes` is dangling; undefined when it names an earlier grant. */
+function danglingRevoke(revokes: string, line: number, target: Occurrence | undefined): string | undefined {
+  if (!target) return `revokes "${revokes}", which no line grants`;
+  if (target.line >= line) return `revokes "${revokes}", which is first on line ${target.line}, not earlier`;
+  if (target.type !== 'grant') return `revokes "${revokes}", which is not a grant (line ${target.line} is a ${String(target.type)})`;
+  return undefined;
+}
+
+/** One file line, read and schema-checked on its own. */
+interface LineRecord {
+  line: number;
+  /** The entry object; 'blank' for a blank line; undefined when the line is not a JSON object. */
+  value: Record<string, unknown> | 'blank' | undefined;
+  schemaOk: boolean;
+  /** Problems of this line alone: line ends, JSON, schema. */
+  problems: Problem[];
+}
+
+/**
+ * Splits JSON Lines strictly (`\n` after every line, no blank lines, no CR) and parses and
+ * validates each line. Faults are reported, and the line is still read (without its CR) so
+ * that later checks can run and every problem is listed.
+ */
+function readLines(text: string, file: string, validate: (doc: ParsedJson, file: string) => Problem[]): LineRecord[] {
+  if (text === '') return [];
+  const contents = text.split('\n');
+  const finalNewline = contents.at(-1) === '';
+  if (finalNewline) contents.pop();
+  return contents.map((content, i) => {
+    const line = i + 1;
+    const problems: Problem[] = [];
+    if (content.trim() === '') {
+      problems.push(problem('ledger-schema', file, line,
+        'blank line; every line must hold exactly one entry, so a blank line means a damaged or hand-edited file'));
+      return { line, value: 'blank', schemaOk: false, problems };
+    }
+    let body = content;
+    if (body.endsWith('\r')) {
+      problems.push(problem('ledger-schema', file, line,
+        'ends with CR LF; lines must end with LF alone (was the file saved with Windows line ends?)'));
+      body = body.slice(0, -1);
+    }
+    if (i === contents.length - 1 && !finalNewline) {
+      problems.push(problem('ledger-schema', file, line,
+        'has no final newline; every line ends with \\n, and a missing one may mean an interrupted write'));
+    }
+    let doc: ParsedJson;
+    try {
+      doc = parseJson(body, file, { code: 'ledger-schema', lineOffset: i });
+    } catch (e) {
+      if (!(e instanceof BlockgateError)) throw e;
+      problems.push(e.toProblem());
+      return { line, value: undefined, schemaOk: false, problems };
+    }
+    if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+      const found = doc.value === null ? 'null' : Array.isArray(doc.value) ? 'an array' : `a ${typeof doc.value}`;
+      problems.push(problem('ledger-schema', file, line, `is not a JSON object (found ${found}); every line must be one entry object`));
+      return { line, value: undefined, schemaOk: false, problems };
+    }
+    const schemaProblems = validate(doc, file);
+    problems.push(...schemaProblems);
+    return { line, value: doc.value as Record<string, unknown>, schemaOk: schemaProblems.length === 0, problems };
+  });
+}
+
+/** The first line (and type) of every id, for duplicate and revoke checks. */
+function firstOccurrences(lines: LineRecord[]): Map<string, Occurrence> {
+  const out = new Map<string, Occurrence>();
+  for (const { line, value } of lines) {
+    if (typeof value !== 'object') continue;
+    if (typeof value.id === 'string' && !out.has(value.id)) out.set(value.id, { line, type: value.type });
+  }
+  return out;
+}

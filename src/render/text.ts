@@ -1,0 +1,179 @@
+// Text for people: fits an 80-column terminal, colour only when the context allows it.
+
+import type { Denial } from '../engine/results.js';
+import type { Decision, MatrixRow, Plan, WhatIf } from '../gate.js';
+import type { Finding, RenderContext, Renderer, Report } from './renderer.js';
+
+const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
+type Paint = (text: string, ...styles: (keyof typeof CODES)[]) => string;
+
+function painter(ctx: RenderContext): Paint {
+  return (text, ...styles) =>
+    ctx.color && styles.length > 0 ? `\x1b[${styles.map((s) => CODES[s]).join(';')}m${text}\x1b[0m` : text;
+}
+
+/**
+ * Wraps words to the width, every line after the first indented by `hang` spaces; leading
+ * spaces of the text are kept on the first line.
+ */
+export function wrap(text: string, width: number, hang: number): string {
+  const lead = /^ */.exec(text)![0];
+  const room = Math.max(20, width - hang);
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.trim() !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(hang)}`);
+}
+
+function field(label: string, value: string, ctx: RenderContext, paint: Paint): string {
+  const hang = 12;
+  return `  ${paint(label.padEnd(hang - 2), 'dim')}${wrap(value, ctx.width, hang)}`;
+}
+
+function requestLine(d: Decision): string {
+  const r = d.request;
+  const target = r.target === null ? '' : ` target ${r.target}`;
+  return `${r.action} in ${r.environment}${target} at ${r.at}`;
+}
+
+function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
+  const lines = [paint(d.blocker_id, 'bold', 'yellow')];
+  if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
+  const needs = d.required_roles.length === 0 ? 'no role' : `${d.mode === 'all' ? 'all of' : 'any of'}: ${d.required_roles.join(', ')}`;
+  lines.push(field('missing', `${d.missing_roles.length > 0 ? d.missing_roles.join(', ') : '-'}  (needs ${needs})`, ctx, paint));
+  lines.push(field('why', d.reasons.join(', '), ctx, paint));
+  if (d.next_action) lines.push(field('next', d.next_action, ctx, paint));
+  lines.push(field('source', d.source, ctx, paint));
+  return lines.join('\n');
+}
+
+function planLines(plan: Plan, ctx: RenderContext, paint: Paint): string[] {
+  if (plan.allowed) return ['Nothing to grant: the request is already allowed.'];
+  const lines: string[] = [];
+  for (const g of plan.grants_needed) {
+    const where = `${g.action}@${g.environment}${g.target === null ? '' : ` for ${g.target}`}`;
+    const evidence = g.evidence_required ? ', with evidence' : '';
+    lines.push(wrap(`${paint(`${g.role}:`, 'bold')} grant ${where} resolving ${g.resolves.join(', ')}${evidence}`, ctx.width, 2));
+  }
+  for (const u of plan.unresolvable) lines.push(wrap(`${paint(u.blocker_id, 'bold')}: no grant can close it (${u.reason})`, ctx.width, 2));
+  if (plan.grants_needed.length === 0 && plan.unresolvable.length === 0) lines.push('No grant can allow this request.');
+  return lines;
+}
+
+function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContext): string {
+  const paint = painter(ctx);
+  const out: string[] = [];
+  const verdict = decision.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
+  out.push(`${verdict}  ${requestLine(decision)}`);
+  const n = decision.denials.length;
+  const applicable = n + decision.satisfied.length;
+  out.push(decision.allowed
+    ? `${applicable === 0 ? 'No blocker applies' : applicable === 1 ? 'The one applicable blocker is satisfied' : `All ${applicable} applicable blockers are satisfied`}.`
+    : `${n} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} ${n === 1 ? 'is' : 'are'} not satisfied.`);
+  for (const d of decision.denials) out.push('', denialBlock(d, ctx, paint));
+  if (decision.satisfied.length > 0) {
+    out.push('', paint('Satisfied', 'bold'));
+    for (const s of decision.satisfied) out.push(wrap(`  ${s.blocker_id} by ${s.grants.join(', ')}`, ctx.width, 4));
+  }
+  if (decision.ignored_grants.length > 0) {
+    out.push('', paint('Ignored grants', 'bold'));
+    for (const g of decision.ignored_grants) out.push(wrap(`  ${g.grant_id}: ${g.reason} (for ${g.blocker_ids.join(', ')})`, ctx.width, 4));
+  }
+  if (decision.warnings.length > 0) {
+    out.push('', paint('Warnings', 'bold', 'yellow'));
+    for (const w of decision.warnings) out.push(wrap(`  ${w.code}: ${w.message}`, ctx.width, 4));
+  }
+  if (plan !== undefined && !decision.allowed) {
+    out.push('', paint('To allow it', 'bold'));
+    for (const line of planLines(plan, ctx, paint)) out.push(`  ${line}`);
+  }
+  out.push('', paint(`policy ${decision.policy.revision} (sha256 ${decision.policy.sha256.slice(0, 12)})`, 'dim'));
+  return `${out.join('\n')}\n`;
+}
+
+function cell(row: MatrixRow | undefined, paint: Paint, width: number): string {
+  if (row === undefined) return ''.padEnd(width);
+  const text = row.allowed ? 'allowed' : `denied ${row.denials.length}`;
+  return paint(text.padEnd(width), row.allowed ? 'green' : 'red');
+}
+
+function table(rows: MatrixRow[], ctx: RenderContext, marks?: Set<string>): string[] {
+  const paint = painter(ctx);
+  const actions = [...new Set(rows.map((r) => r.action))];
+  const envs = [...new Set(rows.map((r) => r.environment))];
+  const byKey = new Map(rows.map((r) => [`${r.action}\u0000${r.environment}`, r]));
+  const first = Math.max(6, ...actions.map((a) => a.length)) + 2;
+  const col = Math.max(11, ...envs.map((e) => e.length + 2));
+  const lines = [paint(`${'action'.padEnd(first)}${envs.map((e) => e.padEnd(col)).join('')}`, 'bold')];
+  for (const action of actions) {
+    let line = action.padEnd(first);
+    for (const env of envs) {
+      const key = `${action}\u0000${env}`;
+      const mark = marks?.has(key) ? '*' : '';
+      line += mark === '' ? cell(byKey.get(key), paint, col) : paint(`${cell(byKey.get(key), (t) => t, col - 1)}*`, 'bold', byKey.get(key)?.allowed ? 'green' : 'red');
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+function matrixText(rows: MatrixRow[], ctx: RenderContext): string {
+  const out = table(rows, ctx);
+  const denied = rows.filter((r) => !r.allowed);
+  if (denied.length > 0) {
+    out.push('', 'Denied by:');
+    for (const r of denied) out.push(wrap(`  ${r.action}@${r.environment}: ${r.denials.join(', ')}`, ctx.width, 4));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function whatIfText(w: WhatIf, ctx: RenderContext): string {
+  const marks = new Set(w.changes.map((c) => `${c.action}\u0000${c.environment}`));
+  const out = ['Before:', ...table(w.before, ctx), '', 'After (* changed):', ...table(w.after, ctx, marks), ''];
+  if (w.changes.length === 0) out.push('No cell changes.');
+  for (const c of w.changes) {
+    out.push(`  ${c.action}@${c.environment}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function findingLine(f: Finding, ctx: RenderContext, paint: Paint): string {
+  const label = f.severity === 'error' ? paint('error', 'red', 'bold') : paint('warning', 'yellow');
+  return wrap(`${label} ${f.code}: ${f.message}`, ctx.width, 4);
+}
+
+function reportText(r: Report, ctx: RenderContext): string {
+  const paint = painter(ctx);
+  const errors = r.findings.filter((f) => f.severity === 'error').length;
+  const warnings = r.findings.length - errors;
+  const out = r.findings.map((f) => findingLine(f, ctx, paint));
+  const facts = Object.entries(r.facts).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`).join(', ');
+  const verdict = r.valid ? paint('OK', 'bold', 'green') : paint('PROBLEMS', 'bold', 'red');
+  out.push(`${verdict}  ${r.subject}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${facts ? ` (${facts})` : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+export const textRenderer: Renderer = {
+  format: 'text',
+  check: ({ decision, plan }, ctx) => checkText(decision, plan, ctx),
+  plan: (plan, ctx) => {
+    const paint = painter(ctx);
+    const head = plan.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
+    return `${head}  ${plan.allowed ? 'nothing to grant' : 'grants that would allow this request:'}\n${planLines(plan, ctx, paint).map((l) => `  ${l}`).join('\n')}\n`;
+  },
+  matrix: matrixText,
+  whatIf: whatIfText,
+  report: reportText,
+  data: (value) => `${Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`,
+  error: (problem, all, ctx) => {
+    const paint = painter(ctx);
+    const lines = all.map((p) => wrap(`${paint('error', 'red', 'bold')} ${p.code}: ${p.message}`, ctx.width, 4));
+    return `${lines.join('\n')}\n`;
+  },
+};

@@ -1,0 +1,88 @@
+// `validate`: every problem in maps, ledger, trust and catalog at once, then the policy's lint.
+
+import { BlockgateError, type Problem } from './errors.js';
+import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
+import { loadCatalog, DEFAULT_CATALOG, type Catalog } from './load/catalog.js';
+import { loadTrust, type Trust } from './ledger/keys.js';
+import { readLedger, type Ledger, type VerifiedEntry } from './ledger/ledger.js';
+import { readSealedBundle } from './engine/bundle.js';
+import { buildWorld } from './engine/world.js';
+import { Engine } from './engine/engine.js';
+import type { GateOptions } from './gate.js';
+import type { Finding, Report } from './render/renderer.js';
+
+const AUTH_TEXT = {
+  'unknown-key': 'its key is not in the trust file',
+  'bad-signature': 'its signature does not verify',
+  'role-mismatch': "its role differs from its key's role",
+} as const;
+
+/** Runs one loading step, turning its BlockgateError into findings. */
+function attempt<T>(findings: Finding[], step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (e) {
+    if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'bundle-seal' || e.code === 'internal') throw e;
+    findings.push(...e.problems.map(toFinding));
+    return undefined;
+  }
+}
+
+function toFinding(p: Problem): Finding {
+  return { severity: 'error', code: p.code, message: p.message };
+}
+
+export function inauthenticFinding(ledgerFile: string, e: VerifiedEntry): Finding | undefined {
+  if (e.auth === 'ok') return undefined;
+  return {
+    severity: 'error', code: e.auth,
+    message: `${ledgerFile} line ${e.line}: ${e.entry.type} ${e.entry.id} (key ${e.entry.key}) will be ignored: ${AUTH_TEXT[e.auth]}`,
+  };
+}
+
+export function validateInputs(options: GateOptions): Report {
+  const bundle = readSealedBundle(options.bundleDir);
+  const findings: Finding[] = [];
+  const catalog: Catalog | undefined = attempt(findings, () => loadCatalog(options.catalog));
+  let blockers: BlockerSet = { blockers: new Map(), resolved: new Map(), maps: [] };
+  const files = attempt(findings, () => expandMapPatterns(options.blockers));
+  if (files !== undefined) {
+    const loaded = loadBlockerMaps(files);
+    findings.push(...loaded.problems.map(toFinding));
+    blockers = loaded.set;
+  }
+  const trust: Trust | null | undefined = options.trust === undefined ? null : attempt(findings, () => loadTrust(options.trust!));
+  const verify = !options.insecureNoVerify;
+  let ledger: Ledger | undefined;
+  if (options.ledger !== undefined) {
+    ledger = attempt(findings, () => readLedger(options.ledger!, trust ?? null, { verify: verify && trust != null }));
+    if (ledger !== undefined && verify && options.trust === undefined && ledger.entries.length > 0) {
+      throw new BlockgateError('usage', `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
+    }
+    if (ledger !== undefined && verify && trust) {
+      for (const entry of ledger.entries) {
+        const finding = inauthenticFinding(ledger.file, entry);
+        if (finding) findings.push(finding);
+      }
+    }
+  }
+  // The policy's lint needs a catalog to judge tags; with a broken one it would only mislead.
+  if (catalog !== undefined) {
+    const entries = (ledger?.entries ?? []).map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger!.file} line ${line}` }));
+    const trustedRoles = trust ? [...trust.keys.values()].map((k) => k.normalisedRole) : null;
+    const engine = Engine.open(buildWorld({ blockers, catalog: catalog ?? DEFAULT_CATALOG, entries, verified: verify, trustedRoles }), bundle);
+    findings.push(...engine.lint());
+  }
+  const errors = findings.filter((f) => f.severity === 'error');
+  return {
+    subject: 'validate',
+    valid: errors.length === 0,
+    findings: [...errors, ...findings.filter((f) => f.severity !== 'error')],
+    facts: {
+      maps: blockers.maps.length,
+      blockers: blockers.blockers.size,
+      ledger_entries: ledger?.entries.length ?? 0,
+      trusted_keys: trust ? trust.keys.size : null,
+    },
+  };
+}
