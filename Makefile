@@ -56,6 +56,7 @@ check-bundle: $(OPA)
 
 test-rego: $(OPA)
 	$(OPA) check --strict policies/
+	@$(OPA) fmt --list --fail policies/ || { echo "policies/ is not opa-fmt clean: run '$(OPA) fmt -w policies/'"; exit 1; }
 	$(OPA) test policies/ -v --fail-on-empty 2>&1 | tail -n 40
 
 typecheck: $(NODE_DEPS)

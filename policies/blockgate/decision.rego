@@ -30,8 +30,8 @@ denial(blocker_id) := {
 	"item": blocker.item,
 	"next_action": blocker.next_action,
 	"actor_needed": blocker.actor_needed,
-	"blocks": blocker.tags,
-	"required_roles": blocker.roles,
+	"blocks": sort(blocker.tags),
+	"required_roles": sort(blocker.roles),
 	"mode": blocker.mode,
 	"missing_roles": sort(missing_roles[blocker_id]),
 	"reasons": sort(denial_reasons[blocker_id]),
@@ -57,7 +57,7 @@ roles_missing(blocker, counted) := set() if {
 	count(counted) > 0
 }
 
-denial_reasons[blocker_id] := problem_reasons(blocker) | prerequisite_reasons(blocker) | role_reasons if {
+denial_reasons[blocker_id] := (problem_reasons(blocker) | prerequisite_reasons(blocker)) | role_reasons if {
 	some blocker_id in blocker_denied
 	blocker := data.world.blockers[blocker_id]
 	role_reasons := {missing_role_reason(blocker, role) | some role in missing_roles[blocker_id]}

@@ -8,12 +8,19 @@ package blockgate
 # The first reason a grant is not in force for the request, or "in-force".
 # The order is SPEC 2.4's order of ignore reasons.
 grant_status(grant) := grant.auth if grant.auth != "ok"
+
 else := "revoked" if grant_revoked(grant)
+
 else := "expired" if grant_expired(grant)
+
 else := "not-yet-valid" if grant.issued_at > input.at
+
 else := "other-action" if grant.action != input.action
+
 else := "other-environment" if grant.environment != input.environment
+
 else := "other-target" if not target_matches(grant)
+
 else := "in-force"
 
 # A revoke takes effect only when authentic, from the grant's own role, and already issued.

@@ -116,26 +116,52 @@ open_choices := {roles |
 
 choice_candidates := sort({role | some roles in open_choices; some role in roles})
 
-# Beyond this many candidate roles, an exhaustive search is too slow: pick greedily.
+# The open choices a role would settle.
+choices_settled_by(role) := {roles | some roles in open_choices; role in roles}
+
+# A role is dominated when another settles every choice it settles (and, if they settle the
+# same ones, comes first alphabetically): some smallest cover never needs it.
+dominated(role) if {
+	some other in choice_candidates
+	other != role
+	mine := choices_settled_by(role)
+	theirs := choices_settled_by(other)
+	count(mine - theirs) == 0
+	not equally_settled_and_first(role, other, mine, theirs)
+}
+
+equally_settled_and_first(role, other, mine, theirs) if {
+	mine == theirs
+	role < other
+}
+
+# An exhaustive search over 2^n subsets is exact, ties included, for up to this many roles.
 max_exhaustive_candidates := 12
+
+# Beyond the limit, dominated roles are left out first: still a smallest cover, though a tie
+# may then resolve to a different, equally small set.
+search_candidates := choice_candidates if {
+	count(choice_candidates) <= max_exhaustive_candidates
+} else := sort({role | some role in choice_candidates; not dominated(role)})
 
 chosen_roles := set() if {
 	count(open_choices) == 0
 } else := greedy_cover if {
-	count(choice_candidates) > max_exhaustive_candidates
+	count(search_candidates) > max_exhaustive_candidates
 } else := {role | some role in min(cover_options)[1]}
 
 # Every subset of the candidates that meets every open choice, as [size, sorted roles]:
 # the least such pair is the smallest cover, ties broken alphabetically.
 cover_options contains [count(subset), sort(subset)] if {
-	n := count(choice_candidates)
+	n := count(search_candidates)
 	some mask in numbers.range(1, bits.lsh(1, n) - 1)
-	subset := {choice_candidates[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
+	subset := {search_candidates[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
 	every roles in open_choices {
 		count(roles & subset) > 0
 	}
 }
 
+# Last resort for very many undominated roles: every choice settled, not always by the fewest.
 greedy_cover := {sort(roles)[0] | some roles in open_choices}
 
 plan_roles := required_plan_roles | chosen_roles
