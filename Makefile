@@ -57,16 +57,20 @@ check-bundle: $(OPA)
 test-rego: $(OPA)
 	$(OPA) check --strict policies/
 	@$(OPA) fmt --list --fail policies/ || { echo "policies/ is not opa-fmt clean: run '$(OPA) fmt -w policies/'"; exit 1; }
-	$(OPA) test policies/ -v --fail-on-empty 2>&1 | tail -n 40
+	@mkdir -p .out
+	$(OPA) test policies/ --fail-on-empty --format json > .out/opa-test.json || { $(OPA) test policies/ --fail-on-empty; exit 1; }
+	@node -e 'const r=JSON.parse(require("fs").readFileSync(".out/opa-test.json","utf8"));const f=r.filter(t=>t.fail||t.error).length;console.log(`opa test: $${r.length-f} passed, $${f} failed`);process.exit(f?1:0)'
 
 typecheck: $(NODE_DEPS)
 	npx tsc -p tsconfig.json --noEmit
 
 test-node: setup
-	npx vitest run
+	@mkdir -p .out
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.out/vitest.json
 
-## test: everything CI runs.
+## test: everything CI runs; the last line sums up every test run.
 test: check-bundle test-rego typecheck test-node
+	@node -e 'const fs=require("fs");const o=JSON.parse(fs.readFileSync(".out/opa-test.json","utf8"));const v=JSON.parse(fs.readFileSync(".out/vitest.json","utf8"));const of=o.filter(t=>t.fail||t.error).length;const p=o.length-of+v.numPassedTests;const f=of+v.numFailedTests;console.log(`tests: $${p} passed, $${f} failed`)'
 
 ## demo: the main job, on the shipped FIX7 example.
 demo:

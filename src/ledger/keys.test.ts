@@ -182,3 +182,18 @@ describe('loadTrust', () => {
     expect([...trust.keys.values()].some((k) => samePublicKey(intruder, k.publicKey))).toBe(false);
   });
 });
+
+describe('trust file: one public key, one id', () => {
+  it('refuses the same public key under two ids (it could hold two roles)', () => {
+    const { publicKeyPem } = generateKeyPair();
+    const text = JSON.stringify({ keys: [
+      { id: 'a', role: 'owner', public_key: publicKeyPem },
+      { id: 'b', role: 'operator', public_key: publicKeyPem },
+    ] }, null, 2);
+    let error: unknown;
+    try { parseTrustText(text, 'trust.json'); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(BlockgateError);
+    expect((error as BlockgateError).code).toBe('trust-schema');
+    expect((error as BlockgateError).message).toMatch(/^trust\.json line \d+: key "b" has the same public key as key "a"/);
+  });
+});

@@ -148,6 +148,7 @@ export function parseTrustText(text: string, file: string): Trust {
   const problems: Problem[] = [];
   const keys = new Map<string, TrustedKey>();
   const firstLineOf = new Map<string, number>();
+  const idOfKey = new Map<string, string>();
   (doc.value as TrustFile).keys.forEach((k, i) => {
     const line = doc.lineOf(`/keys/${i}`);
     const earlier = firstLineOf.get(k.id);
@@ -165,6 +166,14 @@ export function parseTrustText(text: string, file: string): Trust {
       problems.push(problem('trust-schema', file, doc.lineOf(`/keys/${i}/public_key`), `key "${k.id}": public_key: ${publicKey}`));
       return;
     }
+    // One key under two ids could hold two roles and alone satisfy "owner + operator".
+    const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const sameKey = idOfKey.get(der);
+    if (sameKey !== undefined) {
+      problems.push(problem('trust-schema', file, line, `key "${k.id}" has the same public key as key "${sameKey}"; one key may hold one id and one role`));
+      return;
+    }
+    idOfKey.set(der, k.id);
     keys.set(k.id, { id: k.id, role: k.role, normalisedRole, publicKey, line });
   });
   if (problems.length > 0) throw BlockgateError.fromProblems(problems);
