@@ -5,6 +5,7 @@ import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { BlockgateError } from '../errors.js';
 import { readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
 import type { World } from './world.js';
+import { DecisionMemo, deepFreeze, timeBreakpoints } from './memo.js';
 import type { PolicyDecision, PolicyPlan, LintFinding } from './results.js';
 
 export interface PolicyRequest {
@@ -32,11 +33,20 @@ function compiled(bundle: SealedBundle): WebAssembly.Module {
   return mod;
 }
 
+export interface EngineOptions {
+  /** Reuse the policy's answer for requests that differ only in `at` within one ledger-time interval (default on). */
+  memo?: boolean;
+}
+
 export class Engine {
-  private constructor(private readonly policy: LoadedPolicy, readonly seal: Seal) {}
+  private readonly memo: DecisionMemo<unknown> | null;
+
+  private constructor(private readonly policy: LoadedPolicy, readonly seal: Seal, world: World, options: EngineOptions) {
+    this.memo = options.memo === false ? null : new DecisionMemo(timeBreakpoints(world));
+  }
 
   /** A policy instance over one world. */
-  static open(world: World, bundle: SealedBundle = readSealedBundle()): Engine {
+  static open(world: World, bundle: SealedBundle = readSealedBundle(), options: EngineOptions = {}): Engine {
     let policy: LoadedPolicy;
     try {
       // The ESM entry exports loadPolicySync only on the default export.
@@ -50,7 +60,19 @@ export class Engine {
       }
     }
     policy.setData({ world });
-    return new Engine(policy, bundle.seal);
+    return new Engine(policy, bundle.seal, world, options);
+  }
+
+  /** Evaluates a request entrypoint, through the memo when it is on. Answers are frozen. */
+  private answer(entrypoint: string, request: PolicyRequest): unknown {
+    if (this.memo === null) return deepFreeze(this.evaluate(entrypoint, request));
+    const key = this.memo.key(entrypoint, request);
+    let result = this.memo.get(key);
+    if (result === undefined) {
+      result = deepFreeze(this.evaluate(entrypoint, request));
+      this.memo.set(key, result);
+    }
+    return result;
   }
 
   private evaluate(entrypoint: string, input: unknown): unknown {
@@ -62,7 +84,7 @@ export class Engine {
   }
 
   decide(request: PolicyRequest): PolicyDecision {
-    const result = this.evaluate(ENTRYPOINTS.decision, request) as PolicyDecision;
+    const result = this.answer(ENTRYPOINTS.decision, request) as PolicyDecision;
     if (typeof result !== 'object' || result === null || typeof result.allowed !== 'boolean') {
       throw new BlockgateError('internal', 'the policy gave a malformed decision');
     }
@@ -70,7 +92,7 @@ export class Engine {
   }
 
   plan(request: PolicyRequest): PolicyPlan {
-    return this.evaluate(ENTRYPOINTS.plan, request) as PolicyPlan;
+    return this.answer(ENTRYPOINTS.plan, request) as PolicyPlan;
   }
 
   lint(): LintFinding[] {
