@@ -6,6 +6,7 @@ export const INPUT_ERROR_CODES = [
   'trust-parse', 'trust-schema',
   'catalog-parse', 'catalog-schema',
   'ledger-schema', 'ledger-sequence', 'ledger-chain', 'ledger-duplicate-id', 'ledger-dangling-revoke',
+  'ledger-truncated',
   'bad-time', 'unknown-action', 'unknown-environment', 'bad-request',
 ] as const;
 

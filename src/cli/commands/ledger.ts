@@ -3,18 +3,20 @@ import type { CommandContext, Outcome } from '../context.js';
 import { ledgerKeygenCommand } from './ledger-keygen.js';
 import { ledgerAppendCommand } from './ledger-append.js';
 import { ledgerVerifyCommand } from './ledger-verify.js';
+import { ledgerHeadCommand } from './ledger-head.js';
 
 type Runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>;
 
 export function ledgerCommand(run: Runner): CommandModule {
   return {
     command: 'ledger <command>',
-    describe: 'make keys; sign, chain and append entries; verify a ledger',
+    describe: 'make keys; sign, chain and append entries; verify a ledger; print its head',
     builder: (y) => y
       .command(ledgerKeygenCommand(run))
       .command(ledgerAppendCommand(run))
       .command(ledgerVerifyCommand(run))
-      .demandCommand(1, 'give a ledger command: keygen, append or verify'),
+      .command(ledgerHeadCommand(run))
+      .demandCommand(1, 'give a ledger command: keygen, append, verify or head'),
     handler: () => undefined,
   };
 }

@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+import { loadTrust } from '../../ledger/keys.js';
+import { readLedger } from '../../ledger/ledger.js';
+import { formatHead } from '../../ledger/head.js';
+import { EXIT } from '../exit.js';
+import { withFormat } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+interface Args { ledger: string; trust?: string; format: string }
+
+export function ledgerHeadCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'head',
+    describe: 'print the ledger head SEQ:HASH, to pin with --ledger-head',
+    builder: (y) => withFormat(y)
+      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines)' })
+      .option('trust', { type: 'string', describe: 'trust file (the chain is checked either way)' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const trust = argv.trust !== undefined ? loadTrust(argv.trust) : null;
+      // The chain is what the head vouches for: verify it whole before printing its end.
+      const ledger = readLedger(argv.ledger, trust, { verify: trust !== null });
+      const head = formatHead(ledger.head);
+      const output = ctx.renderer.format === 'text'
+        ? `${head}\n`
+        : ctx.need('data', 'ledger head')({ head, seq: ledger.head?.seq ?? 0, hash: ledger.head?.hash ?? '0'.repeat(64), entries: ledger.entries.length }, ctx.render);
+      return { output, exitCode: EXIT.ok };
+    }),
+  };
+}

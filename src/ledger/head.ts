@@ -1,0 +1,39 @@
+// Signed-head pinning: deleting the newest lines of a ledger leaves a valid chain, so the file
+// alone cannot show it. A user who pins the head they have seen (SEQ:HASH) can.
+
+import { BlockgateError } from '../errors.js';
+import type { Ledger, LedgerHead } from './ledger.js';
+
+/** "SEQ:HASH", as `ledger head` prints it. */
+export function formatHead(head: LedgerHead | null): string {
+  return head === null ? `0:${'0'.repeat(64)}` : `${head.seq}:${head.hash}`;
+}
+
+/** Parses a pinned head; anything else is a usage error. */
+export function parseHead(text: string): LedgerHead {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text);
+  if (!m) throw new BlockgateError('usage', `--ledger-head "${text}": expected SEQ:HASH as printed by \`blockgate ledger head\``);
+  return { seq: Number(m[1]), hash: m[2]! };
+}
+
+/**
+ * Refuses (ledger-truncated) a ledger whose chain does not contain the pinned entry: shorter
+ * than the pin, or rewritten at or before it. The empty head 0:000… is in every ledger.
+ */
+export function requireHead(ledger: Ledger, pinned: LedgerHead): void {
+  if (pinned.seq === 0) {
+    if (pinned.hash === '0'.repeat(64)) return;
+    throw new BlockgateError('ledger-truncated', `${ledger.file}: pinned head ${formatHead(pinned)} names seq 0 with a hash other than the empty ledger's`, { file: ledger.file });
+  }
+  const entry = ledger.entries[pinned.seq - 1];
+  if (entry === undefined) {
+    throw new BlockgateError('ledger-truncated',
+      `${ledger.file}: the ledger ends at seq ${ledger.head?.seq ?? 0}, but head ${formatHead(pinned)} was pinned: entries were removed`,
+      { file: ledger.file });
+  }
+  if (entry.hash !== pinned.hash) {
+    throw new BlockgateError('ledger-truncated',
+      `${ledger.file} line ${entry.line}: entry seq ${pinned.seq} hashes to ${entry.hash}, not the pinned ${pinned.hash}: the ledger was rewritten`,
+      { file: ledger.file, line: entry.line });
+  }
+}
