@@ -9,7 +9,7 @@ ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: setup build opa bundle check-bundle test test-rego test-node typecheck demo clean
+.PHONY: setup build opa bundle check-bundle test test-rego test-node typecheck demo soak clean
 
 ## setup: install the Node dependencies and build the host (all that running blockgate needs).
 setup: $(NODE_DEPS) build
@@ -71,6 +71,10 @@ test-node: setup
 ## test: everything CI runs; the last line sums up every test run.
 test: check-bundle test-rego typecheck test-node
 	@node -e 'const fs=require("fs");const o=JSON.parse(fs.readFileSync(".out/opa-test.json","utf8"));const v=JSON.parse(fs.readFileSync(".out/vitest.json","utf8"));const of=o.filter(t=>t.fail||t.error).length;const p=o.length-of+v.numPassedTests;const f=of+v.numFailedTests;console.log(`tests: $${p} passed, $${f} failed`)'
+
+## soak: the long durability runs (200 appends killed at random moments).
+soak: setup
+	BLOCKGATE_SOAK_RUNS=200 npx vitest run test/durability
 
 ## demo: the main job, on the shipped FIX7 example.
 demo:
