@@ -33,9 +33,9 @@ export function ledgerAppendCommand(run: (fn: (ctx: CommandContext) => Promise<O
     command: 'append',
     describe: 'sign, chain and append one entry (refused if it would make the ledger invalid)',
     builder: (y) => withFormat(y)
-      .option('ledger', { type: 'string', demandOption: 'give the ledger (--ledger)', describe: 'grant ledger (JSON Lines); created if missing' })
-      .option('key', { type: 'string', demandOption: 'give the private key file (--key)', describe: 'private key (PEM) to sign with' })
-      .option('key-id', { type: 'string', demandOption: 'give the signing key id (--key-id)', describe: 'id of that key in the trust file' })
+      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines); created if missing' })
+      .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
+      .option('key-id', { type: 'string', demandOption: true, describe: 'id of that key in the trust file' })
       .option('trust', { type: 'string', describe: 'trust file: refuse an entry it would ignore (and fill --role from it)' })
       .option('entry', { type: 'string', describe: 'the entry as a JSON file (instead of the flags below)' })
       .option('type', { type: 'string', choices: ['grant', 'revoke'], describe: 'entry type (default grant)' })

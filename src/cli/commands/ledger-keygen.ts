@@ -43,9 +43,9 @@ export function ledgerKeygenCommand(run: (fn: (ctx: CommandContext) => Promise<O
     command: 'keygen',
     describe: 'make an Ed25519 key pair (private key file mode 0600) and optionally trust it',
     builder: (y) => withFormat(y)
-      .option('id', { type: 'string', demandOption: 'give the key id (--id)', describe: 'key id, e.g. owner-1' })
-      .option('role', { type: 'string', demandOption: 'give the role this key signs for (--role)', describe: 'role, e.g. owner' })
-      .option('out', { type: 'string', demandOption: 'give the private key file (--out)', describe: 'private key file to create; the public key goes to FILE.pub' })
+      .option('id', { type: 'string', demandOption: true, describe: 'key id, e.g. owner-1' })
+      .option('role', { type: 'string', demandOption: true, describe: 'role, e.g. owner' })
+      .option('out', { type: 'string', demandOption: true, describe: 'private key file to create; the public key goes to FILE.pub' })
       .option('trust', { type: 'string', describe: 'trust file to add the public key to (created if missing)' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'ledger keygen');

@@ -41,8 +41,8 @@ export function ledgerVerifyCommand(run: (fn: (ctx: CommandContext) => Promise<O
     command: 'verify',
     describe: 'verify a ledger: integrity and every signature (exit 0 clean, 3 problems)',
     builder: (y) => withFormat(y)
-      .option('ledger', { type: 'string', demandOption: 'give the ledger (--ledger)', describe: 'grant ledger (JSON Lines)' })
-      .option('trust', { type: 'string', demandOption: 'give the trust file (--trust)', describe: 'trust file of signing keys' }) as never,
+      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines)' })
+      .option('trust', { type: 'string', demandOption: true, describe: 'trust file of signing keys' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'ledger verify');
       const report = verifyLedgerReport(argv.ledger, argv.trust);
