@@ -7,7 +7,8 @@ import { loadCatalog, type Catalog } from './load/catalog.js';
 import { readTextFile } from './load/files.js';
 import { parseTime, formatTime } from './schema/time.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
-import { readLedger, parseHypotheticalText, type Ledger } from './ledger/ledger.js';
+import { readLedger, parseHypotheticalText, type Ledger, type LedgerHead } from './ledger/ledger.js';
+import { parseHead, requireHead } from './ledger/head.js';
 import { buildWorld, type WorldEntry } from './engine/world.js';
 import { readSealedBundle, type SealedBundle } from './engine/bundle.js';
 import { Engine, type PolicyRequest } from './engine/engine.js';
@@ -24,6 +25,8 @@ export interface GateOptions {
   catalog?: string;
   /** Count every ledger entry with its own role, without checking signatures. */
   insecureNoVerify?: boolean;
+  /** A head seen before ("SEQ:HASH", from `ledger head`): refuse a ledger that no longer contains it. */
+  ledgerHead?: string;
   /** Where policy.wasm and seal.json are; the package's bundles/ by default. */
   bundleDir?: string;
 }
@@ -96,6 +99,7 @@ export function loadState(options: GateOptions): LoadedState {
   const verify = !options.insecureNoVerify;
   const trust = options.trust !== undefined ? loadTrust(options.trust) : null;
   const ledger = options.ledger !== undefined ? readLedger(options.ledger, trust, { verify }) : emptyLedger();
+  if (options.ledgerHead !== undefined) requireHead(ledger, parseHead(options.ledgerHead));
   if (verify && trust === null && ledger.entries.length > 0) {
     throw new BlockgateError('usage',
       `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
@@ -151,7 +155,34 @@ export function resolveRequest(catalog: Catalog, request: Request): PolicyReques
   return input;
 }
 
+/** A decision with the ledger head it was made over: both from one loaded state. */
+export interface DecisionWithHead {
+  decision: Decision;
+  /** The last ledger entry the decision saw; null for an empty ledger. */
+  ledgerHead: LedgerHead | null;
+}
+
+function policyOf(state: LoadedState): PolicyInfo {
+  return { revision: state.bundle.seal.revision, sha256: state.bundle.seal.sha256 };
+}
+
+/**
+ * The same state over only the first `seq` ledger entries, as it was when that entry was the
+ * head. Nothing is re-read; only a new policy instance is built.
+ */
+function stateAtLedgerSeq(state: LoadedState, seq: number): LoadedState {
+  if (!Number.isSafeInteger(seq) || seq < 0 || seq > state.ledger.entries.length) {
+    throw new BlockgateError('internal', `${state.ledger.file}: no ledger prefix of ${seq} entries (the ledger has ${state.ledger.entries.length})`);
+  }
+  const entries = state.ledger.entries.slice(0, seq);
+  const last = entries.at(-1);
+  const ledger: Ledger = { ...state.ledger, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null };
+  const engine = Engine.open(worldOf(state.catalog, state.blockers, state.trust, entriesOf(ledger), ledger.verified), state.bundle);
+  return { ...state, ledger, engine };
+}
+
 export class Gate {
+  // Replaced whole, never mutated: every call reads it once, so a reload never mixes two states.
   private state: LoadedState;
 
   constructor(state: LoadedState) {
@@ -163,35 +194,43 @@ export class Gate {
   }
 
   get policy(): PolicyInfo {
-    return { revision: this.state.bundle.seal.revision, sha256: this.state.bundle.seal.sha256 };
+    return policyOf(this.state);
   }
 
-  /** Re-reads every input; the new state replaces the old only when all of it is valid. */
+  /** The last ledger entry this gate decides over; null for an empty ledger. */
+  get ledgerHead(): LedgerHead | null {
+    return this.state.ledger.head;
+  }
+
+  /**
+   * Re-reads, validates and verifies every input, then swaps the new state in at once. On any
+   * problem it rejects with a BlockgateError and the gate keeps deciding over the old state.
+   */
   async reload(): Promise<void> {
-    this.state = loadState(this.state.options);
+    this.state = typedErrors(() => loadState(this.state.options));
   }
 
+  /** A gate over the first `seq` ledger entries of this one's state (for replaying old decisions). */
+  atLedgerSeq(seq: number): Gate {
+    return new Gate(stateAtLedgerSeq(this.state, seq));
+  }
+
+  /** SPEC 3's decision object for one request. Synchronous: the policy runs in process. */
   check(request: Request): Decision {
-    const input = resolveRequest(this.state.catalog, request);
-    return this.decisionFor(this.state.engine, input);
+    return this.decide(request).decision;
   }
 
-  private decisionFor(engine: Engine, input: PolicyRequest): Decision {
-    const d = engine.decide(input);
-    return {
-      allowed: d.allowed === true,
-      request: { action: input.action, environment: input.environment, target: input.target ?? null, at: formatTime(input.at) },
-      denials: d.denials.map(orderedDenial),
-      satisfied: d.satisfied.map((s) => ({ blocker_id: s.blocker_id, grants: s.grants })),
-      ignored_grants: d.ignored_grants.map((g) => ({ grant_id: g.grant_id, blocker_ids: g.blocker_ids, reason: g.reason })),
-      warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
-      policy: this.policy,
-    };
+  /** The decision and the ledger head it saw, from one state. */
+  decide(request: Request): DecisionWithHead {
+    const state = this.state;
+    const input = resolveRequest(state.catalog, request);
+    return { decision: decisionFor(state, input), ledgerHead: state.ledger.head };
   }
 
   plan(request: Request): Plan {
-    const input = resolveRequest(this.state.catalog, request);
-    const p = this.state.engine.plan(input);
+    const state = this.state;
+    const input = resolveRequest(state.catalog, request);
+    const p = state.engine.plan(input);
     return {
       allowed: p.allowed === true,
       grants_needed: p.grants_needed.map((g) => ({
@@ -204,24 +243,15 @@ export class Gate {
 
   /** Every catalog action × environment, decided by the policy one cell at a time. */
   matrix(at?: Request['at']): MatrixRow[] {
-    return this.matrixOf(this.state.engine, resolveTime(at));
-  }
-
-  private matrixOf(engine: Engine, at: number): MatrixRow[] {
-    const rows: MatrixRow[] = [];
-    for (const action of Object.keys(this.state.catalog.actions).sort()) {
-      for (const environment of Object.keys(this.state.catalog.environments).sort()) {
-        const d = engine.decide({ action, environment, at });
-        rows.push({ action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) });
-      }
-    }
-    return rows;
+    const state = this.state;
+    return matrixOf(state.catalog, state.engine, resolveTime(at));
   }
 
   /** The matrix before and after hypothetical grants and revokes (appended after the ledger). */
   whatIf(options: WhatIfOptions): WhatIf {
+    const state = this.state;
     const at = resolveTime(options.at);
-    const { catalog, blockers, trust, ledger, bundle } = this.state;
+    const { catalog, blockers, trust, ledger, bundle } = state;
     const extra: WorldEntry[] = [];
     if (options.add !== undefined) {
       const text = readTextFile(options.add, 'ledger-schema');
@@ -245,10 +275,10 @@ export class Gate {
         auth: 'ok', line: 0, where: `--revoke ${grantId}`,
       });
     });
-    const verified = !this.state.options.insecureNoVerify;
+    const verified = !state.options.insecureNoVerify;
     const after = Engine.open(worldOf(catalog, blockers, trust, [...entriesOf(ledger), ...extra], verified), bundle);
-    const before = this.matrixOf(this.state.engine, at);
-    const afterRows = this.matrixOf(after, at);
+    const before = matrixOf(catalog, state.engine, at);
+    const afterRows = matrixOf(catalog, after, at);
     const changes: MatrixChange[] = [];
     before.forEach((row, i) => {
       const next = afterRows[i]!;
@@ -264,6 +294,31 @@ export class Gate {
   }
 }
 
+function decisionFor(state: LoadedState, input: PolicyRequest): Decision {
+  const d = state.engine.decide(input);
+  return {
+    allowed: d.allowed === true,
+    request: { action: input.action, environment: input.environment, target: input.target ?? null, at: formatTime(input.at) },
+    denials: d.denials.map(orderedDenial),
+    satisfied: d.satisfied.map((s) => ({ blocker_id: s.blocker_id, grants: s.grants })),
+    ignored_grants: d.ignored_grants.map((g) => ({ grant_id: g.grant_id, blocker_ids: g.blocker_ids, reason: g.reason })),
+    warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
+    policy: policyOf(state),
+  };
+}
+
+/** Every catalog action × environment, decided by the policy one cell at a time. */
+function matrixOf(catalog: Catalog, engine: Engine, at: number): MatrixRow[] {
+  const rows: MatrixRow[] = [];
+  for (const action of Object.keys(catalog.actions).sort()) {
+    for (const environment of Object.keys(catalog.environments).sort()) {
+      const d = engine.decide({ action, environment, at });
+      rows.push({ action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) });
+    }
+  }
+  return rows;
+}
+
 function orderedDenial(d: Denial): Denial {
   return {
     blocker_id: d.blocker_id, item: d.item, next_action: d.next_action, actor_needed: d.actor_needed,
@@ -272,7 +327,20 @@ function orderedDenial(d: Denial): Denial {
   };
 }
 
-/** Loads, validates and verifies every input, then returns a gate ready to decide. */
+/**
+ * Loads, validates and verifies every input, then returns a gate ready to decide. Rejects with a
+ * BlockgateError whose `code` is SPEC's (map-schema, ledger-chain, ...).
+ */
 export async function openGate(options: GateOptions): Promise<Gate> {
-  return new Gate(loadState(options));
+  return new Gate(typedErrors(() => loadState(options)));
+}
+
+/** Runs a stage so that whatever it throws reaches the caller as a BlockgateError. */
+function typedErrors<T>(stage: () => T): T {
+  try {
+    return stage();
+  } catch (e) {
+    if (e instanceof BlockgateError) throw e;
+    throw new BlockgateError('internal', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

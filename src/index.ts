@@ -2,12 +2,20 @@
 
 export { openGate, Gate, loadState, resolveRequest, resolveTime } from './gate.js';
 export type {
-  GateOptions, Request, RequestEcho, Decision, Plan, MatrixRow, MatrixChange, WhatIf, WhatIfOptions, PolicyInfo, LoadedState,
+  GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, WhatIf, WhatIfOptions, PolicyInfo,
+  LoadedState,
 } from './gate.js';
+export type { LedgerHead } from './ledger/ledger.js';
 export type {
   Denial, SatisfiedBlocker, IgnoredGrant, Warning, PlannedGrant, Unresolvable, LintFinding,
 } from './engine/results.js';
 export { validateInputs } from './validate.js';
+export {
+  DecisionLog, appendDecision, draftOfDecision, draftOfError, readDecisionLog, replayDecisionLog,
+} from './decision-log/index.js';
+export type {
+  DecisionLogDraft, DecisionLogRecord, DecisionLogContents, LogProblem, ReplayReport, ReplayVerdict,
+} from './decision-log/index.js';
 export { BlockgateError, isInputError } from './errors.js';
 export type { ErrorCode, InputErrorCode, FailureCode, Problem } from './errors.js';
 export { getRenderer, FORMATS } from './render/index.js';

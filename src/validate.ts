@@ -5,6 +5,7 @@ import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps
 import { loadCatalog, DEFAULT_CATALOG, type Catalog } from './load/catalog.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
 import { readLedger, type Ledger, type VerifiedEntry } from './ledger/ledger.js';
+import { parseHead, requireHead } from './ledger/head.js';
 import { readSealedBundle } from './engine/bundle.js';
 import { buildWorld } from './engine/world.js';
 import { Engine } from './engine/engine.js';
@@ -58,6 +59,10 @@ export function validateInputs(options: GateOptions): Report {
     ledger = attempt(findings, () => readLedger(options.ledger!, trust ?? null, { verify: verify && trust != null }));
     if (ledger !== undefined && verify && options.trust === undefined && ledger.entries.length > 0) {
       throw new BlockgateError('usage', `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
+    }
+    if (ledger !== undefined && options.ledgerHead !== undefined) {
+      const pinned = ledger;
+      attempt(findings, () => requireHead(pinned, parseHead(options.ledgerHead!)));
     }
     if (ledger !== undefined && verify && trust) {
       for (const entry of ledger.entries) {

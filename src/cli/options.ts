@@ -10,6 +10,7 @@ export interface InputArgs {
   trust?: string;
   catalog?: string;
   'insecure-no-verify': boolean;
+  'ledger-head'?: string;
   format: string;
 }
 
@@ -29,7 +30,7 @@ export function withFormat<T>(y: Argv<T>) {
 export function withInputs<T>(y: Argv<T>) {
   return withFormat(y)
     .option('blockers', {
-      type: 'string', array: true, demandOption: 'give at least one blocker map (--blockers PATH|GLOB)',
+      type: 'string', array: true, demandOption: true,
       describe: 'blocker map file or glob pattern (repeatable)',
     })
     .option('ledger', { type: 'string', describe: 'grant ledger (JSON Lines); none means an empty ledger' })
@@ -37,6 +38,9 @@ export function withInputs<T>(y: Argv<T>) {
     .option('catalog', { type: 'string', describe: 'catalog of actions and environments (default: built in)' })
     .option('insecure-no-verify', {
       type: 'boolean', default: false, describe: 'do not check signatures; every entry counts with its own role',
+    })
+    .option('ledger-head', {
+      type: 'string', describe: 'SEQ:HASH from `ledger head`: refuse a ledger that no longer contains that entry (truncated or rewritten)',
     });
 }
 
@@ -46,9 +50,19 @@ export function withAt<T>(y: Argv<T>) {
 
 export function withRequest<T>(y: Argv<T>) {
   return withAt(y)
-    .option('action', { type: 'string', demandOption: 'give the action (--action)', describe: 'catalog action, e.g. apply' })
-    .option('env', { type: 'string', demandOption: 'give the environment (--env)', describe: 'catalog environment, e.g. production' })
+    .option('action', { type: 'string', demandOption: true, describe: 'catalog action, e.g. apply' })
+    .option('env', { type: 'string', demandOption: true, describe: 'catalog environment, e.g. production' })
     .option('target', { type: 'string', describe: 'target, e.g. QT001 (default: none)' });
+}
+
+export interface DecisionLogArgs {
+  'decision-log'?: string;
+}
+
+export function withDecisionLog<T>(y: Argv<T>) {
+  return y.option('decision-log', {
+    type: 'string', describe: 'append every decision to this hash-chained JSON Lines log (see `replay`)',
+  });
 }
 
 export function gateOptions(argv: InputArgs): GateOptions {
@@ -56,6 +70,7 @@ export function gateOptions(argv: InputArgs): GateOptions {
   if (argv.ledger !== undefined) options.ledger = argv.ledger;
   if (argv.trust !== undefined) options.trust = argv.trust;
   if (argv.catalog !== undefined) options.catalog = argv.catalog;
+  if (argv['ledger-head'] !== undefined) options.ledgerHead = argv['ledger-head'];
   return options;
 }
 

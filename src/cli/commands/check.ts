@@ -1,24 +1,56 @@
 import type { CommandModule } from 'yargs';
-import { openGate } from '../../gate.js';
+import { BlockgateError, isInputError } from '../../errors.js';
+import { openGate, type Gate, type GateOptions, type Request, type RequestEcho } from '../../gate.js';
+import { appendDecision } from '../../decision-log/writer.js';
+import { draftOfDecision, draftOfError, requestEchoOf } from '../../decision-log/record.js';
 import { exitCodeForDecision } from '../exit.js';
-import { gateOptions, requestOf, withInputs, withRequest, type InputArgs, type RequestArgs } from '../options.js';
+import {
+  gateOptions, requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
+} from '../options.js';
 import type { CommandContext, Outcome } from '../context.js';
 
-type Args = InputArgs & RequestArgs & { 'explain-plan': boolean };
+type Args = InputArgs & RequestArgs & DecisionLogArgs & { 'explain-plan': boolean };
 
 export function checkCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
   return {
     command: 'check',
     describe: 'decide one request: exit 0 allowed, 2 denied',
-    builder: (y) => withRequest(withInputs(y))
+    builder: (y) => withDecisionLog(withRequest(withInputs(y)))
       .option('explain-plan', { type: 'boolean', default: false, describe: 'add the plan that would allow a denied request' }) as never,
     handler: (argv) => run(async (ctx) => {
       const check = ctx.need('check', 'check');
-      const gate = await openGate(gateOptions(argv));
       const request = requestOf(argv);
-      const decision = gate.check(request);
+      const logFile = argv['decision-log'];
+      const gate = await openLogged(gateOptions(argv), request, logFile);
+      const decided = gate.decide(request);
       const plan = argv['explain-plan'] ? gate.plan(request) : undefined;
+      // Logged before it is shown: a decision that cannot be logged is not given.
+      if (logFile !== undefined) await appendDecision(logFile, draftOfDecision(decided));
+      const { decision } = decided;
       return { output: check(plan === undefined ? { decision } : { decision, plan }, ctx.render), exitCode: exitCodeForDecision(decision.allowed) };
     }),
   };
+}
+
+/** Opens the gate; when the inputs are invalid, that fail-closed answer is logged too. */
+async function openLogged(options: GateOptions, request: Request, logFile: string | undefined): Promise<Gate> {
+  try {
+    return await openGate(options);
+  } catch (e) {
+    const echo = logFile === undefined ? undefined : requestEcho(request);
+    if (e instanceof BlockgateError && isInputError(e.code) && echo !== undefined) {
+      await appendDecision(logFile!, draftOfError(echo, e));
+    }
+    throw e;
+  }
+}
+
+/** The request as a log line records it, or undefined when the request itself is malformed. */
+function requestEcho(request: Request): RequestEcho | undefined {
+  if (request.action === '' || request.environment === '') return undefined;
+  try {
+    return requestEchoOf(request);
+  } catch {
+    return undefined;
+  }
 }

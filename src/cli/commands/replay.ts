@@ -1,0 +1,26 @@
+import type { CommandModule } from 'yargs';
+import { openGate } from '../../gate.js';
+import { replayDecisionLog, type ReplayVerdict } from '../../decision-log/replay.js';
+import { EXIT, type ExitCode } from '../exit.js';
+import { gateOptions, withInputs, type InputArgs } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+type Args = InputArgs & { file: string };
+
+/** 0 every decision still matches; 2 some no longer match; 3 the log or the ledger was tampered with. */
+const EXIT_FOR_VERDICT: Record<ReplayVerdict, ExitCode> = { match: EXIT.ok, changed: EXIT.denied, broken: EXIT.invalid };
+
+export function replayCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'replay <file>',
+    describe: 'decide every logged decision again over the ledger prefix it saw: exit 0 all match, 2 some changed, 3 log chain or ledger broken',
+    builder: (y) => withInputs(y)
+      .positional('file', { type: 'string', demandOption: true, describe: 'decision log written by --decision-log' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('report', 'replay');
+      const gate = await openGate(gateOptions(argv));
+      const report = replayDecisionLog(gate, argv.file);
+      return { output: render(report, ctx.render), exitCode: EXIT_FOR_VERDICT[report.verdict] };
+    }),
+  };
+}

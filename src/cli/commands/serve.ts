@@ -1,0 +1,63 @@
+import type { CommandModule } from 'yargs';
+import { BlockgateError } from '../../errors.js';
+import { startServer, DEFAULT_HOST, DEFAULT_PORT, type ServerEvent } from '../../server/serve.js';
+import { DEFAULT_BODY_LIMIT } from '../../server/app.js';
+import { EXIT } from '../exit.js';
+import { gateOptions, withDecisionLog, withInputs, type DecisionLogArgs, type InputArgs } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+
+type Args = InputArgs & DecisionLogArgs & { host: string; port: number; 'body-limit': number };
+
+function eventLine(e: ServerEvent): string {
+  switch (e.type) {
+    case 'reloaded': return `${e.at} inputs reloaded (ledger head ${e.ledgerHead ?? 'none'})`;
+    case 'invalid': return `${e.at} inputs invalid, every decision is denied until they are fixed: ${e.code}: ${e.message}`;
+    case 'internal-error': return `${e.at} internal error: ${e.message}`;
+  }
+}
+
+export function serveCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'serve',
+    describe: 'answer decisions over HTTP (OPA Data API), reloading the inputs when they change',
+    builder: (y) => withDecisionLog(withInputs(y))
+      .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on (loopback by default)' })
+      .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'port to listen on (0: any free port)' })
+      .option('body-limit', { type: 'number', default: DEFAULT_BODY_LIMIT, describe: 'largest request body in bytes (larger: 413)' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('data', 'serve');
+      const port = argv.port;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BlockgateError('usage', `--port must be a whole number from 0 to 65535 (got ${String(port)})`);
+      const bodyLimit = argv['body-limit'];
+      if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw new BlockgateError('usage', `--body-limit must be a positive whole number of bytes (got ${String(bodyLimit)})`);
+      const options = {
+        gate: gateOptions(argv), host: argv.host, port, bodyLimit,
+        onEvent: (e: ServerEvent) => ctx.io.stderr(`${eventLine(e)}\n`),
+        ...(argv['decision-log'] === undefined ? {} : { decisionLog: argv['decision-log'] }),
+      };
+      const server = await startServer(options);
+      const { gate } = server.live.status.ready ? server.live.status : { gate: undefined };
+      // Shown at once (the command runs until stopped); with --format json, the one object.
+      const shown: Record<string, unknown> = { listening: server.url };
+      if (gate) Object.assign(shown, { policy: gate.policy, ledger_head: gate.ledgerHead });
+      if (argv['decision-log'] !== undefined) shown.decision_log = argv['decision-log'];
+      ctx.io.stdout(render(shown, ctx.render));
+      await untilStopped();
+      await server.close();
+      return { output: '', exitCode: EXIT.ok };
+    }),
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,90 @@
+// One decision log line: what was asked, what was answered, over which policy and ledger head,
+// chained to the line before it like the ledger (seq, and prev = hash of the previous line).
+
+import { randomUUID } from 'node:crypto';
+import type { BlockgateError } from '../errors.js';
+import { resolveTime, type DecisionWithHead, type PolicyInfo, type Request, type RequestEcho } from '../gate.js';
+import { canonicalJson, sha256Hex } from '../ledger/canonical.js';
+import type { LedgerHead } from '../ledger/ledger.js';
+import { formatTime } from '../schema/time.js';
+
+export { GENESIS_PREV } from '../ledger/ledger.js';
+
+/** A decision as logged, before the log gives it its place in the chain. */
+export interface DecisionLogDraft {
+  decision_id: string;
+  /** When the answer was given (the wall clock), RFC 3339 UTC. */
+  timestamp: string;
+  /** The request as decided: `at` is the instant the policy decided for. */
+  request: RequestEcho;
+  allowed: boolean;
+  /** Blocker ids of the denials, in the decision's order. */
+  denials: string[];
+  /** Present when the answer was a fail-closed error (inputs invalid): nothing was decided. */
+  error?: { code: string; message: string };
+  /** The sealed bundle that decided; null for an error answer. */
+  policy: PolicyInfo | null;
+  /** The last ledger entry the decision saw; null for an empty ledger or an error answer. */
+  ledger_head: LedgerHead | null;
+}
+
+export interface DecisionLogRecord extends DecisionLogDraft {
+  /** 1 on the first line, +1 on each next line. */
+  seq: number;
+  /** sha256Hex of the canonical previous line (whole); 64 zeros on line 1. */
+  prev: string;
+}
+
+/** The order fields are written in, so a log reads well; the hash does not depend on it. */
+const LINE_ORDER = ['seq', 'decision_id', 'timestamp', 'request', 'allowed', 'denials', 'error', 'policy', 'ledger_head', 'prev'] as const;
+
+export function draftOfDecision(answer: DecisionWithHead, now: number = Date.now(), id: string = randomUUID()): DecisionLogDraft {
+  const { decision, ledgerHead } = answer;
+  return {
+    decision_id: id,
+    timestamp: formatTime(now),
+    request: decision.request,
+    allowed: decision.allowed,
+    denials: decision.denials.map((d) => d.blocker_id),
+    policy: decision.policy,
+    ledger_head: ledgerHead === null ? null : { seq: ledgerHead.seq, hash: ledgerHead.hash },
+  };
+}
+
+/**
+ * The request as a line records it when the inputs could not be loaded to decide it: `at`
+ * resolved (a malformed time throws `bad-time`: that is the request's fault, not a decision).
+ */
+export function requestEchoOf(request: Request, what = '--at'): RequestEcho {
+  return { action: request.action, environment: request.environment, target: request.target ?? null, at: formatTime(resolveTime(request.at, what)) };
+}
+
+/** A fail-closed answer: the inputs could not be loaded, so the request was refused unheard. */
+export function draftOfError(request: RequestEcho, error: BlockgateError, now: number = Date.now(), id: string = randomUUID()): DecisionLogDraft {
+  return {
+    decision_id: id,
+    timestamp: formatTime(now),
+    request,
+    allowed: false,
+    denials: [],
+    error: { code: error.code, message: error.message },
+    policy: null,
+    ledger_head: null,
+  };
+}
+
+export function chained(draft: DecisionLogDraft, seq: number, prev: string): DecisionLogRecord {
+  return { ...draft, seq, prev };
+}
+
+/** The hash the next line's `prev` must carry: over the canonical form of the whole line. */
+export function recordHash(record: unknown): string {
+  return sha256Hex(canonicalJson(record));
+}
+
+/** One log line (without its newline), fields in LINE_ORDER. */
+export function recordLine(record: DecisionLogRecord): string {
+  const ordered: Record<string, unknown> = {};
+  for (const name of LINE_ORDER) if (record[name] !== undefined) ordered[name] = record[name];
+  return JSON.stringify(ordered);
+}

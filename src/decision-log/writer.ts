@@ -1,0 +1,204 @@
+// Appending to the decision log. Under the ledger's exclusive lock (so CLI runs and a server may
+// share one log), the tail is read to continue the chain, the new lines are appended in one
+// write and synced before anyone is told the decision. Decisions that arrive while a write is
+// under way are written together in the next one (group commit).
+//
+// Unlike the ledger, the log is not rewritten through a temporary file: it grows with every
+// decision, and rewriting it whole each time would make a long-running server quadratic. A
+// crash mid-write can leave a torn last line; nobody was answered for it, the next append
+// refuses to chain onto it, and `replay` reports it.
+
+import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { BlockgateError } from '../errors.js';
+import { withLedgerLock } from '../ledger/append.js';
+import { parseJson } from '../load/json.js';
+import { chained, GENESIS_PREV, recordHash, recordLine, type DecisionLogDraft, type DecisionLogRecord } from './record.js';
+
+/** A last line longer than this is not a decision log line: refuse rather than read on. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+interface Tail { seq: number; hash: string; empty: boolean }
+
+interface Pending {
+  draft: DecisionLogDraft;
+  resolve: (record: DecisionLogRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface DecisionLogOptions {
+  /** How long to wait for another writer's lock. Default 10 s. */
+  lockTimeoutMs?: number;
+}
+
+export class DecisionLog {
+  private queue: Pending[] = [];
+  private writing: Promise<void> | null = null;
+
+  private constructor(readonly file: string, private readonly target: string, private readonly opts: DecisionLogOptions) {}
+
+  /** A log at `file` (created on the first decision); its directory must exist. */
+  static async open(file: string, opts: DecisionLogOptions = {}): Promise<DecisionLog> {
+    return new DecisionLog(file, await resolveLogPath(file), opts);
+  }
+
+  /** Appends one decision; resolves once it is on disk, with its place in the chain. */
+  append(draft: DecisionLogDraft): Promise<DecisionLogRecord> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ draft, resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Waits for every accepted decision to be written. */
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          const records = await this.write(batch.map((p) => p.draft));
+          batch.forEach((p, i) => p.resolve(records[i]!));
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private write(drafts: DecisionLogDraft[]): Promise<DecisionLogRecord[]> {
+    return withLedgerLock(this.target, async (lock) => {
+      const handle = await openForAppend(this.target, this.file);
+      try {
+        const tail = await readTail(handle, this.file);
+        let { seq, hash } = tail;
+        const records: DecisionLogRecord[] = [];
+        let text = '';
+        for (const draft of drafts) {
+          const record = chained(draft, seq + 1, hash);
+          seq = record.seq;
+          hash = recordHash(record);
+          records.push(record);
+          text += `${recordLine(record)}\n`;
+        }
+        await lock.assertHeld();
+        await handle.appendFile(text, 'utf8');
+        await handle.sync();
+        if (tail.empty) await syncDirectory(dirname(this.target), this.file);
+        return records;
+      } catch (e) {
+        throw asLogError(e, this.file);
+      } finally {
+        await handle.close();
+      }
+    }, { timeoutMs: this.opts.lockTimeoutMs });
+  }
+}
+
+/** Appends one decision to `file` and returns it as written (for one-shot callers: the CLI). */
+export async function appendDecision(file: string, draft: DecisionLogDraft, opts: DecisionLogOptions = {}): Promise<DecisionLogRecord> {
+  const log = await DecisionLog.open(file, opts);
+  try {
+    return await log.append(draft);
+  } finally {
+    await log.close();
+  }
+}
+
+async function resolveLogPath(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(file, 'cannot resolve the decision log path', e);
+  }
+  try {
+    return join(await realpath(dirname(file)), basename(file));
+  } catch (e) {
+    throw ioError(file, 'cannot create the decision log: its directory is not there', e);
+  }
+}
+
+async function openForAppend(target: string, file: string): Promise<FileHandle> {
+  try {
+    return await open(target, 'a+', 0o644);
+  } catch (e) {
+    throw ioError(file, 'cannot open the decision log', e);
+  }
+}
+
+/**
+ * The seq and hash of the last line. Only the last line is read: the chain as a whole is
+ * checked by `replay`, not on every append.
+ */
+async function readTail(handle: FileHandle, file: string): Promise<Tail> {
+  const { size } = await handle.stat();
+  if (size === 0) return { seq: 0, hash: GENESIS_PREV, empty: true };
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) {
+    throw new BlockgateError('io',
+      `${file}: the decision log does not end with a newline (an interrupted write, or an edit); nothing was appended: run 'blockgate replay' on it and move it aside`,
+      { file });
+  }
+  // Read backwards from the end until the newline before the last line.
+  let start = size - 1;
+  let chunks: Buffer[] = [];
+  let found = false;
+  while (!found && start > 0) {
+    const from = Math.max(0, start - CHUNK);
+    const buf = Buffer.alloc(start - from);
+    await handle.read(buf, 0, buf.length, from);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      chunks = [buf.subarray(nl + 1), ...chunks];
+      found = true;
+    } else {
+      chunks = [buf, ...chunks];
+    }
+    start = from;
+    if (size - start > MAX_LINE_BYTES) throw new BlockgateError('io', `${file}: the last line of the decision log is over ${MAX_LINE_BYTES} bytes; nothing was appended`, { file });
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  let value: unknown;
+  try {
+    value = parseJson(text, file, { code: 'io' }).value;
+  } catch {
+    throw new BlockgateError('io', `${file}: the last line of the decision log is not JSON; nothing was appended: run 'blockgate replay' on it`, { file });
+  }
+  const seq = (value as { seq?: unknown } | null)?.seq;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(seq) || (seq as number) < 1) {
+    throw new BlockgateError('io', `${file}: the last line of the decision log has no valid seq; nothing was appended: run 'blockgate replay' on it`, { file });
+  }
+  return { seq: seq as number, hash: recordHash(value), empty: false };
+}
+
+async function syncDirectory(dir: string, file: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw ioError(file, 'the decision log was written, but its directory could not be synced to disk', e);
+  }
+}
+
+function asLogError(e: unknown, file: string): BlockgateError {
+  if (e instanceof BlockgateError) return e;
+  return ioError(file, 'cannot write the decision log', e);
+}
+
+function ioError(file: string, message: string, cause: unknown): BlockgateError {
+  const why = (cause as NodeJS.ErrnoException).code ?? String(cause);
+  return new BlockgateError('io', `${file}: ${message}: ${why}`, { file });
+}

@@ -1,0 +1,193 @@
+// The HTTP edge: OPA's Data API over the library. POST /v1/data/blockgate/{decision,plan,matrix}
+// with {"input": ...} answers {"result": ..., "decision_id": ...}; errors are OPA's
+// {"code", "message"}; GET /health is 200 only while the loaded inputs are valid.
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
+import { BlockgateError, isInputError } from '../errors.js';
+import { resolveTime, type Decision, type MatrixRow, type Plan, type Request } from '../gate.js';
+import { parseJson } from '../load/json.js';
+import { formatTime } from '../schema/time.js';
+import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from '../decision-log/record.js';
+import type { DecisionLog } from '../decision-log/writer.js';
+import type { LiveGate } from './live-gate.js';
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** The policy paths served under /v1/data/, as OPA clients name them. */
+export const DATA_PATHS = ['blockgate/decision', 'blockgate/plan', 'blockgate/matrix'] as const;
+
+export interface AppOptions {
+  live: LiveGate;
+  decisionLog?: DecisionLog | undefined;
+  /** Largest request body in bytes; larger is 413. Default 64 KiB. */
+  bodyLimit?: number;
+  /** Told about failures that are not the client's (500s), which the client sees only as a code. */
+  onInternalError?: (error: unknown) => void;
+}
+
+/** OPA's error codes (server/types), as its clients expect them. */
+const OPA_CODE = { 400: 'invalid_parameter', 404: 'resource_not_found', 413: 'invalid_parameter', 500: 'internal_error', 503: 'unavailable' } as const;
+
+interface OpaError { code: string; message: string }
+
+const requestInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action', 'environment'],
+  properties: {
+    action: { type: 'string', minLength: 1 },
+    environment: { type: 'string', minLength: 1 },
+    target: { type: ['string', 'null'], minLength: 1 },
+    at: { type: 'string' },
+  },
+} as const;
+
+const requestBody = {
+  type: 'object', additionalProperties: false, required: ['input'], properties: { input: requestInput },
+} as const;
+
+const matrixBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { input: { type: 'object', additionalProperties: false, properties: { at: { type: 'string' } } } },
+} as const;
+
+interface RequestInput { action: string; environment: string; target?: string | null; at?: string }
+
+interface FailedResult { allowed: false; error: { code: string; message: string } }
+
+/** A fail-closed result: the same shape as the CLI's JSON error (SPEC 3). */
+function failedResult(error: BlockgateError): FailedResult {
+  return { allowed: false, error: { code: error.code, message: error.message } };
+}
+
+/** The library request; `at` is resolved here so that a bad time names the body's field. */
+function requestOf(input: RequestInput): Request {
+  const request: Request = { action: input.action, environment: input.environment, at: resolveTime(input.at, 'input.at') };
+  if (input.target !== undefined) request.target = input.target;
+  return request;
+}
+
+/** Fastify's validation errors, worded like blockgate's own schema messages. */
+function schemaErrorText(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const text = errors.map((e) => {
+    const at = `${dataVar}${e.instancePath}`;
+    const params = e.params as { additionalProperty?: string; missingProperty?: string };
+    if (e.keyword === 'additionalProperties') return `${at}: unknown field "${params.additionalProperty}"`;
+    if (e.keyword === 'required') return `${at}: missing required field "${params.missingProperty}"`;
+    return `${at}: ${e.message ?? e.keyword}`;
+  }).join('; ');
+  return new Error(text);
+}
+
+/** OPA clients percent-encode the policy path ("blockgate%2Fdecision"); OPA itself accepts both. */
+function decodedDataPath(url: string): string {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (!path.startsWith('/v1/data/')) return url;
+  return `${path.replace(/%2F/gi, '/')}${q < 0 ? '' : url.slice(q)}`;
+}
+
+export function buildApp(opts: AppOptions): FastifyInstance {
+  const { live, decisionLog } = opts;
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    rewriteUrl: (req) => decodedDataPath(req.url ?? '/'),
+    routerOptions: { ignoreTrailingSlash: true },
+    // The framework's validator checks the body's shape only; blockgate checks the rest.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+    return503OnClosing: true,
+  });
+  app.setSchemaErrorFormatter(schemaErrorText);
+
+  // Any content type is read as JSON, as OPA does (curl -d sends form-urlencoded), and by
+  // blockgate's strict reader: duplicate keys are refused, `__proto__` stays data.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(body as string, 'request body', { code: 'bad-request' }).value);
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+
+  const send = (status: keyof typeof OPA_CODE, message: string): [number, OpaError] => [status, { code: OPA_CODE[status], message }];
+
+  app.setErrorHandler((error: FastifyError | BlockgateError, _req, reply) => {
+    const [status, body] = errorResponse(error, bodyLimit, send, opts.onInternalError);
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const [status, body] = send(404, `${req.method} ${req.url.split('?')[0]}: no such document; blockgate serves POST ${DATA_PATHS.map((p) => `/v1/data/${p}`).join(', ')} and GET /health`);
+    void reply.code(status).send(body);
+  });
+
+  app.get('/health', async (_req, reply) => {
+    const status = live.status;
+    if (status.ready) return {};
+    const [code, body] = send(503, `the inputs on disk are invalid since ${formatTime(status.since)}, and every decision is denied: ${status.error.code}: ${status.error.message}`);
+    return reply.code(code).send(body);
+  });
+
+  // Each handler reads the status once: its whole answer comes from one loaded state.
+  app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/decision', { schema: { body: requestBody } }, async (req) => {
+    const request = requestOf(req.body.input);
+    const status = live.status;
+    const decisionId = randomUUID();
+    let result: Decision | FailedResult;
+    let draft: DecisionLogDraft;
+    if (status.ready) {
+      const decided = status.gate.decide(request);
+      result = decided.decision;
+      draft = draftOfDecision(decided, Date.now(), decisionId);
+    } else {
+      result = failedResult(status.error);
+      draft = draftOfError(requestEchoOf(request), status.error, Date.now(), decisionId);
+    }
+    // A decision that cannot be logged is not given (the error handler answers 500).
+    if (decisionLog) await decisionLog.append(draft);
+    return { result, decision_id: decisionId };
+  });
+
+  app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/plan', { schema: { body: requestBody } }, async (req) => {
+    const request = requestOf(req.body.input);
+    const status = live.status;
+    const result: Plan | FailedResult = status.ready ? status.gate.plan(request) : failedResult(status.error);
+    return { result, decision_id: randomUUID() };
+  });
+
+  app.post<{ Body: { input?: { at?: string } } }>('/v1/data/blockgate/matrix', { schema: { body: matrixBody } }, async (req) => {
+    const at = resolveTime(req.body?.input?.at, 'input.at');
+    const status = live.status;
+    const result: { matrix: MatrixRow[] } | FailedResult = status.ready ? { matrix: status.gate.matrix(at) } : failedResult(status.error);
+    return { result, decision_id: randomUUID() };
+  });
+
+  return app;
+}
+
+function errorResponse(
+  error: FastifyError | BlockgateError,
+  bodyLimit: number,
+  send: (status: keyof typeof OPA_CODE, message: string) => [number, OpaError],
+  onInternalError: ((error: unknown) => void) | undefined,
+): [number, OpaError] {
+  if (error instanceof BlockgateError) {
+    // The request's own faults (unknown action, bad time, malformed JSON) are the client's.
+    if (isInputError(error.code)) return send(400, `${error.code}: ${error.message}`);
+    onInternalError?.(error);
+    // A decision that could not be logged is not given: the client sees an error, never an answer.
+    return send(500, error.code === 'io' ? `the decision could not be logged, so it is not given: ${error.message}` : `${error.code}: ${error.message}`);
+  }
+  if (error.validation) return send(400, `bad-request: ${error.message}`);
+  if (error.statusCode === 413) return send(413, `the request body is over the ${bodyLimit}-byte limit`);
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return [error.statusCode, { code: OPA_CODE[400], message: error.message }];
+  }
+  onInternalError?.(error);
+  // Never a stack trace, and no internal detail beyond the message.
+  return send(500, 'internal error; see the server log');
+}
