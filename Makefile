@@ -9,7 +9,7 @@ ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: setup build opa bundle check-bundle test test-rego test-node typecheck demo soak clean
+.PHONY: setup build opa bundle check-bundle test test-setup test-rego test-node typecheck demo soak clean
 
 ## setup: install the Node dependencies and build the host (all that running blockgate needs).
 setup: $(NODE_DEPS) build
@@ -64,7 +64,11 @@ test-rego: $(OPA)
 typecheck: $(NODE_DEPS)
 	npx tsc -p tsconfig.json --noEmit
 
-test-node: setup
+## test-setup: Debian's Chromium for the browser test (no browser download; needs root, as CI has).
+test-setup:
+	bash test/browser/install-chromium.sh
+
+test-node: setup test-setup
 	@mkdir -p .out
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.out/vitest.json
 

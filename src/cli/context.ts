@@ -6,8 +6,10 @@ import { getRenderer, type Renderer, type RenderContext } from '../render/index.
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Whether stdout is a terminal (colour, progress). */
+  /** Whether stdout is a terminal (colour). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines). */
+  stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
   columns: number | undefined;
 }
@@ -17,6 +19,7 @@ export function processIO(): CliIO {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     columns: process.stdout.columns,
   };

@@ -11,6 +11,9 @@ import { matrixCommand } from './commands/matrix.js';
 import { whatIfCommand } from './commands/what-if.js';
 import { validateCommand } from './commands/validate.js';
 import { ledgerCommand } from './commands/ledger.js';
+import { serveCommand } from './commands/serve.js';
+import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 
 /** The --format the user asked for, read from the raw arguments so that even usage errors honour it. */
 function requestedFormat(args: readonly string[]): string {
@@ -19,6 +22,12 @@ function requestedFormat(args: readonly string[]): string {
     if (arg === '--format' && args[i + 1] !== undefined) format = args[i + 1]!;
     else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
   });
+  return format;
+}
+
+/** Errors are rendered in the requested format when it exists, else as text. */
+function errorFormat(args: readonly string[]): string {
+  const format = requestedFormat(args);
   return FORMATS.includes(format) ? format : 'text';
 }
 
@@ -33,7 +42,7 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
     const e = internal(error);
-    const renderer = getRenderer(requestedFormat(args));
+    const renderer = getRenderer(errorFormat(args));
     const text = renderer.error(e.toProblem(), e.problems, renderContext(io));
     // JSON errors go to stdout (one object, errors included); text errors to stderr.
     return renderer.format === 'json' ? { output: text, exitCode: exitCodeForError(e) } : (io.stderr(text), { output: '', exitCode: exitCodeForError(e) });
@@ -54,8 +63,11 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
     .command(planCommand(runner))
     .command(matrixCommand(runner))
     .command(whatIfCommand(runner))
+    .command(reportCommand(runner))
     .command(validateCommand(runner))
     .command(ledgerCommand(runner))
+    .command(serveCommand(runner))
+    .command(replayCommand(runner))
     .demandCommand(1, 'give a command')
     .strict()
     .recommendCommands()

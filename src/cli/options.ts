@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs';
 import type { GateOptions, Request } from '../gate.js';
-import { FORMATS } from '../render/index.js';
+import { formatsFor, type Renderer } from '../render/index.js';
 
 export interface InputArgs {
   blockers: string[];
@@ -21,14 +21,15 @@ export interface RequestArgs {
   at?: string;
 }
 
-export function withFormat<T>(y: Argv<T>) {
+/** --format, listing the formats that can render what the command prints. */
+export function withFormat<T>(y: Argv<T>, result: keyof Renderer) {
   return y.option('format', {
-    type: 'string', default: 'text', describe: `output format: ${FORMATS.join(', ')}`,
+    type: 'string', default: 'text', describe: `output format: ${formatsFor(result).join(', ')}`,
   });
 }
 
-export function withInputs<T>(y: Argv<T>) {
-  return withFormat(y)
+export function withInputs<T>(y: Argv<T>, result: keyof Renderer) {
+  return withFormat(y, result)
     .option('blockers', {
       type: 'string', array: true, demandOption: true,
       describe: 'blocker map file or glob pattern (repeatable)',

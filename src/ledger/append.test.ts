@@ -100,6 +100,12 @@ describe('appendEntry', () => {
       return err;
     }
 
+    it('an empty evidence list, which would never count as evidence', async () => {
+      const err = await refusedOn([grant('G-1')], grant('G-2', { evidence: [] }));
+      expect(err.code).toBe('ledger-schema');
+      expect(err.message).toMatch(/"evidence": \[\] \(no evidence at all\)/);
+    });
+
     it('a duplicate id', async () => {
       const err = await refusedOn([grant('G-1'), grant('G-2')], grant('G-1'));
       expect(err.code).toBe('ledger-duplicate-id');

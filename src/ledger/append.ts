@@ -69,6 +69,11 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
   for (const name of ENVELOPE_FIELDS) {
     if (name in fields) refuse(`the new entry must not carry "${name}": append fills it in`);
   }
+  // An empty list is valid in a ledger but counts as no evidence: an unfilled template line
+  // would sit in the ledger for ever and never count. Refuse it here, where it is written.
+  if (Array.isArray(fields.evidence) && fields.evidence.length === 0) {
+    refuse('the new entry has "evidence": [] (no evidence at all): add at least one {"uri", "sha256"}, or leave the field out');
+  }
   if ('key' in fields && fields.key !== req.keyId) refuse(`the new entry names key "${String(fields.key)}" but is signed with key "${req.keyId}"`);
   fields.key = req.keyId;
 

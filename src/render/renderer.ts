@@ -1,6 +1,6 @@
 // A result goes in, text comes out. No renderer knows about files, flags or WASM.
 
-import type { Decision, MatrixRow, Plan, WhatIf } from '../gate.js';
+import type { Decision, MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
 import type { Problem } from '../errors.js';
 
 export interface RenderContext {
@@ -28,12 +28,62 @@ export interface Report {
 
 export interface CheckResult { decision: Decision; plan?: Plan }
 
+/** A blocker as its map defines it: what a format can show beside a decision's blocker ids. */
+export interface BlockerInfo {
+  id: string;
+  item: string | null;
+  next_action: string | null;
+  /** As written in the map. */
+  actor_needed: string | string[];
+  /** Its tags, sorted. */
+  blocks: string[];
+  required_roles: string[];
+  mode: 'all' | 'any';
+  evidence_required: boolean;
+  /** Prerequisite blocker ids (SPEC 2.3). */
+  after: string[];
+  /** The map file. */
+  source: string;
+  /** Its line in the map, when known. */
+  line?: number;
+}
+
+/**
+ * What the matrix and what-if formats may get beside SPEC's rows. Everything is optional: with
+ * less, a format shows less (blocker ids only), never something else.
+ */
+export interface MatrixDetail {
+  /** The loaded blockers by id. */
+  blockers?: ReadonlyMap<string, BlockerInfo>;
+  /** The full decision behind each row, in row order (for what-if: behind each `after` row). */
+  decisions?: readonly Decision[];
+  /** The policy that decided. */
+  policy?: PolicyInfo;
+}
+
+/** Everything `blockgate report` shows: the readiness of every cell at one time. */
+export interface ReadinessReport {
+  /** RFC 3339. */
+  at: string;
+  policy: PolicyInfo;
+  /** The blocker map files. */
+  maps: string[];
+  ledger: { file: string | null; entries: number; verified: boolean };
+  rows: MatrixRow[];
+  /** The full decision behind each row, in row order. */
+  decisions: Decision[];
+  /** The plan for each denied row, in row order; null for an allowed row. */
+  plans: (Plan | null)[];
+  /** Every loaded blocker, sorted by id. */
+  blockers: BlockerInfo[];
+}
+
 export interface Renderer {
   readonly format: string;
   check(result: CheckResult, ctx: RenderContext): string;
   plan?(plan: Plan, ctx: RenderContext): string;
-  matrix?(rows: MatrixRow[], ctx: RenderContext): string;
-  whatIf?(whatIf: WhatIf, ctx: RenderContext): string;
+  matrix?(rows: MatrixRow[], ctx: RenderContext, detail?: MatrixDetail): string;
+  whatIf?(whatIf: WhatIf, ctx: RenderContext, detail?: MatrixDetail): string;
   report?(report: Report, ctx: RenderContext): string;
   /** Any other command's result object (ledger keygen, append, head): shown as is. */
   data?(value: Record<string, unknown>, ctx: RenderContext): string;

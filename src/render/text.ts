@@ -53,17 +53,22 @@ function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
   return lines.join('\n');
 }
 
-function planLines(plan: Plan, ctx: RenderContext, paint: Paint): string[] {
+/** A plan as instructions, one sentence each: "owner: grant apply@production resolving A, B". */
+export function planSentences(plan: Plan, bold: (text: string) => string = (t) => t): string[] {
   if (plan.allowed) return ['Nothing to grant: the request is already allowed.'];
   const lines: string[] = [];
   for (const g of plan.grants_needed) {
     const where = `${g.action}@${g.environment}${g.target === null ? '' : ` for ${g.target}`}`;
     const evidence = g.evidence_required ? ', with evidence' : '';
-    lines.push(wrap(`${paint(`${g.role}:`, 'bold')} grant ${where} resolving ${g.resolves.join(', ')}${evidence}`, ctx.width, 2));
+    lines.push(`${bold(`${g.role}:`)} grant ${where} resolving ${g.resolves.join(', ')}${evidence}`);
   }
-  for (const u of plan.unresolvable) lines.push(wrap(`${paint(u.blocker_id, 'bold')}: no grant can close it (${u.reason})`, ctx.width, 2));
+  for (const u of plan.unresolvable) lines.push(`${bold(u.blocker_id)}: no grant can close it (${u.reason})`);
   if (plan.grants_needed.length === 0 && plan.unresolvable.length === 0) lines.push('No grant can allow this request.');
   return lines;
+}
+
+function planLines(plan: Plan, ctx: RenderContext, paint: Paint): string[] {
+  return planSentences(plan, (t) => paint(t, 'bold')).map((line) => wrap(line, ctx.width, 2));
 }
 
 function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContext): string {
@@ -110,13 +115,14 @@ function table(rows: MatrixRow[], ctx: RenderContext, marks?: Set<string>): stri
   const byKey = new Map(rows.map((r) => [`${r.action}\u0000${r.environment}`, r]));
   const first = Math.max(6, ...actions.map((a) => a.length)) + 2;
   const col = Math.max(11, ...envs.map((e) => e.length + 2));
-  const lines = [paint(`${'action'.padEnd(first)}${envs.map((e) => e.padEnd(col)).join('')}`, 'bold')];
+  const lines = [paint(`${'action'.padEnd(first)}${envs.map((e) => e.padEnd(col)).join('')}`.trimEnd(), 'bold')];
   for (const action of actions) {
     let line = action.padEnd(first);
     for (const env of envs) {
       const key = `${action}\u0000${env}`;
       const mark = marks?.has(key) ? '*' : '';
-      line += mark === '' ? cell(byKey.get(key), paint, col) : paint(`${cell(byKey.get(key), (t) => t, col - 1)}*`, 'bold', byKey.get(key)?.allowed ? 'green' : 'red');
+      // The mark leads the changed cell, so it cannot be read as belonging to the next one.
+      line += mark === '' ? cell(byKey.get(key), paint, col) : paint(`*${cell(byKey.get(key), (t) => t, col - 1)}`, 'bold', byKey.get(key)?.allowed ? 'green' : 'red');
     }
     lines.push(line.trimEnd());
   }

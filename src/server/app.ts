@@ -12,7 +12,9 @@ import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } f
 import type { DecisionLog } from '../decision-log/writer.js';
 import type { LiveGate } from './live-gate.js';
 
-export const DEFAULT_BODY_LIMIT = 64 * 1024;
+import { DEFAULT_BODY_LIMIT } from './defaults.js';
+
+export { DEFAULT_BODY_LIMIT };
 
 /** The policy paths served under /v1/data/, as OPA clients name them. */
 export const DATA_PATHS = ['blockgate/decision', 'blockgate/plan', 'blockgate/matrix'] as const;

@@ -9,8 +9,9 @@ import { buildApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { LiveGate, type GateStatus } from './live-gate.js';
 import { fingerprint, watchInputs, type WatchOptions } from './watch.js';
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8181;
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
+
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 export interface ServeOptions extends WatchOptions {
   gate: GateOptions;

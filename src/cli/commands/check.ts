@@ -1,8 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError, isInputError } from '../../errors.js';
 import { openGate, type Gate, type GateOptions, type Request, type RequestEcho } from '../../gate.js';
-import { appendDecision } from '../../decision-log/writer.js';
-import { draftOfDecision, draftOfError, requestEchoOf } from '../../decision-log/record.js';
 import { exitCodeForDecision } from '../exit.js';
 import {
   gateOptions, requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
@@ -15,7 +13,7 @@ export function checkCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>
   return {
     command: 'check',
     describe: 'decide one request: exit 0 allowed, 2 denied',
-    builder: (y) => withDecisionLog(withRequest(withInputs(y)))
+    builder: (y) => withDecisionLog(withRequest(withInputs(y, 'check')))
       .option('explain-plan', { type: 'boolean', default: false, describe: 'add the plan that would allow a denied request' }) as never,
     handler: (argv) => run(async (ctx) => {
       const check = ctx.need('check', 'check');
@@ -25,11 +23,20 @@ export function checkCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>
       const decided = gate.decide(request);
       const plan = argv['explain-plan'] ? gate.plan(request) : undefined;
       // Logged before it is shown: a decision that cannot be logged is not given.
-      if (logFile !== undefined) await appendDecision(logFile, draftOfDecision(decided));
+      if (logFile !== undefined) {
+        const { appendDecision, draftOfDecision } = await decisionLog();
+        await appendDecision(logFile, draftOfDecision(decided));
+      }
       const { decision } = decided;
       return { output: check(plan === undefined ? { decision } : { decision, plan }, ctx.render), exitCode: exitCodeForDecision(decision.allowed) };
     }),
   };
+}
+
+/** The decision log's code, loaded only when a log is asked for: check's start-up stays small. */
+async function decisionLog() {
+  const [writer, record] = await Promise.all([import('../../decision-log/writer.js'), import('../../decision-log/record.js')]);
+  return { appendDecision: writer.appendDecision, draftOfDecision: record.draftOfDecision, draftOfError: record.draftOfError, requestEchoOf: record.requestEchoOf };
 }
 
 /** Opens the gate; when the inputs are invalid, that fail-closed answer is logged too. */
@@ -37,19 +44,21 @@ async function openLogged(options: GateOptions, request: Request, logFile: strin
   try {
     return await openGate(options);
   } catch (e) {
-    const echo = logFile === undefined ? undefined : requestEcho(request);
+    if (logFile === undefined) throw e;
+    const { appendDecision, draftOfError, requestEchoOf } = await decisionLog();
+    const echo = requestEcho(request, requestEchoOf);
     if (e instanceof BlockgateError && isInputError(e.code) && echo !== undefined) {
-      await appendDecision(logFile!, draftOfError(echo, e));
+      await appendDecision(logFile, draftOfError(echo, e));
     }
     throw e;
   }
 }
 
 /** The request as a log line records it, or undefined when the request itself is malformed. */
-function requestEcho(request: Request): RequestEcho | undefined {
+function requestEcho(request: Request, echoOf: (r: Request) => RequestEcho): RequestEcho | undefined {
   if (request.action === '' || request.environment === '') return undefined;
   try {
-    return requestEchoOf(request);
+    return echoOf(request);
   } catch {
     return undefined;
   }

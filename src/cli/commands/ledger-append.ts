@@ -32,7 +32,7 @@ export function ledgerAppendCommand(run: (fn: (ctx: CommandContext) => Promise<O
   return {
     command: 'append',
     describe: 'sign, chain and append one entry (refused if it would make the ledger invalid)',
-    builder: (y) => withFormat(y)
+    builder: (y) => withFormat(y, 'data')
       .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines); created if missing' })
       .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
       .option('key-id', { type: 'string', demandOption: true, describe: 'id of that key in the trust file' })

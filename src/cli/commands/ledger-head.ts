@@ -12,7 +12,7 @@ export function ledgerHeadCommand(run: (fn: (ctx: CommandContext) => Promise<Out
   return {
     command: 'head',
     describe: 'print the ledger head SEQ:HASH, to pin with --ledger-head',
-    builder: (y) => withFormat(y)
+    builder: (y) => withFormat(y, 'data')
       .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines)' })
       .option('trust', { type: 'string', describe: 'trust file (the chain is checked either way)' }) as never,
     handler: (argv) => run(async (ctx) => {

@@ -42,7 +42,7 @@ export function ledgerKeygenCommand(run: (fn: (ctx: CommandContext) => Promise<O
   return {
     command: 'keygen',
     describe: 'make an Ed25519 key pair (private key file mode 0600) and optionally trust it',
-    builder: (y) => withFormat(y)
+    builder: (y) => withFormat(y, 'data')
       .option('id', { type: 'string', demandOption: true, describe: 'key id, e.g. owner-1' })
       .option('role', { type: 'string', demandOption: true, describe: 'role, e.g. owner' })
       .option('out', { type: 'string', demandOption: true, describe: 'private key file to create; the public key goes to FILE.pub' })

@@ -40,7 +40,7 @@ export function ledgerVerifyCommand(run: (fn: (ctx: CommandContext) => Promise<O
   return {
     command: 'verify',
     describe: 'verify a ledger: integrity and every signature (exit 0 clean, 3 problems)',
-    builder: (y) => withFormat(y)
+    builder: (y) => withFormat(y, 'report')
       .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines)' })
       .option('trust', { type: 'string', demandOption: true, describe: 'trust file of signing keys' }) as never,
     handler: (argv) => run(async (ctx) => {

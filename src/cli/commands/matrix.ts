@@ -1,20 +1,72 @@
 import type { CommandModule } from 'yargs';
-import { openGate } from '../../gate.js';
+import { openGate, resolveTime, type Decision, type Gate, type MatrixRow } from '../../gate.js';
+import type { BlockerInfo } from '../../render/index.js';
+import { progressLine, type Progress } from '../../render/progress.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { CliIO, CommandContext, Outcome } from '../context.js';
 
 type Args = InputArgs & { at?: string };
+
+/** Progress on stderr, only when stderr is a terminal (and TERM is not dumb). */
+export function progressFor(io: CliIO): Progress {
+  return progressLine({ write: (t) => io.stderr(t), enabled: io.stderrIsTTY && io.env.TERM !== 'dumb' });
+}
+
+/** The loaded blockers as the formats show them. */
+export function blockerInfos(gate: Gate): Map<string, BlockerInfo> {
+  const out = new Map<string, BlockerInfo>();
+  const ids = [...gate.loaded.blockers.blockers.keys()].sort();
+  for (const id of ids) {
+    const b = gate.loaded.blockers.blockers.get(id)!;
+    out.set(id, {
+      id, item: b.item, next_action: b.next_action, actor_needed: b.actor_needed, blocks: [...b.tags].sort(),
+      required_roles: [...b.roles].sort(), mode: b.mode, evidence_required: b.evidence_required, after: b.after,
+      source: b.source, line: b.line,
+    });
+  }
+  return out;
+}
+
+export interface Readiness { rows: MatrixRow[]; decisions: Decision[] }
+
+/**
+ * Every catalog action × environment at one instant, as Gate.matrix orders them, with each
+ * cell's full decision (the CI formats show more than ids) and progress as cells are decided.
+ */
+export function decideEveryCell(gate: Gate, at: number, progress: Progress): Readiness {
+  const { catalog } = gate.loaded;
+  const actions = Object.keys(catalog.actions).sort();
+  const environments = Object.keys(catalog.environments).sort();
+  const total = actions.length * environments.length;
+  const decisions: Decision[] = [];
+  for (const action of actions) {
+    for (const environment of environments) {
+      decisions.push(gate.check({ action, environment, at }));
+      progress.update('deciding', decisions.length, total);
+    }
+  }
+  const rows = decisions.map((d) => ({
+    action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
+  }));
+  return { rows, decisions };
+}
 
 export function matrixCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
   return {
     command: 'matrix',
     describe: 'decide every catalog action × environment',
-    builder: (y) => withAt(withInputs(y)) as never,
+    builder: (y) => withAt(withInputs(y, 'matrix')) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('matrix', 'matrix');
       const gate = await openGate(gateOptions(argv));
-      return { output: render(gate.matrix(argv.at), ctx.render), exitCode: EXIT.ok };
+      const progress = progressFor(ctx.io);
+      try {
+        const { rows, decisions } = decideEveryCell(gate, resolveTime(argv.at), progress);
+        return { output: render(rows, ctx.render, { blockers: blockerInfos(gate), decisions, policy: gate.policy }), exitCode: EXIT.ok };
+      } finally {
+        progress.end();
+      }
     }),
   };
 }

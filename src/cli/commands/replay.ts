@@ -14,7 +14,7 @@ export function replayCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome
   return {
     command: 'replay <file>',
     describe: 'decide every logged decision again over the ledger prefix it saw: exit 0 all match, 2 some changed, 3 log chain or ledger broken',
-    builder: (y) => withInputs(y)
+    builder: (y) => withInputs(y, 'report')
       .positional('file', { type: 'string', demandOption: true, describe: 'decision log written by --decision-log' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'replay');

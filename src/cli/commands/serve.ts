@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
-import { startServer, DEFAULT_HOST, DEFAULT_PORT, type ServerEvent } from '../../server/serve.js';
-import { DEFAULT_BODY_LIMIT } from '../../server/app.js';
+import type { ServerEvent } from '../../server/serve.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withDecisionLog, withInputs, type DecisionLogArgs, type InputArgs } from '../options.js';
 import type { CommandContext, Outcome } from '../context.js';
@@ -20,7 +20,7 @@ export function serveCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>
   return {
     command: 'serve',
     describe: 'answer decisions over HTTP (OPA Data API), reloading the inputs when they change',
-    builder: (y) => withDecisionLog(withInputs(y))
+    builder: (y) => withDecisionLog(withInputs(y, 'data'))
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on (loopback by default)' })
       .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'port to listen on (0: any free port)' })
       .option('body-limit', { type: 'number', default: DEFAULT_BODY_LIMIT, describe: 'largest request body in bytes (larger: 413)' }) as never,
@@ -35,6 +35,8 @@ export function serveCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>
         onEvent: (e: ServerEvent) => ctx.io.stderr(`${eventLine(e)}\n`),
         ...(argv['decision-log'] === undefined ? {} : { decisionLog: argv['decision-log'] }),
       };
+      // Loaded here, not at start-up: every other command is spared fastify.
+      const { startServer } = await import('../../server/serve.js');
       const server = await startServer(options);
       const { gate } = server.live.status.ready ? server.live.status : { gate: undefined };
       // Shown at once (the command runs until stopped); with --format json, the one object.

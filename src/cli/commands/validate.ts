@@ -8,7 +8,7 @@ export function validateCommand(run: (fn: (ctx: CommandContext) => Promise<Outco
   return {
     command: 'validate',
     describe: 'check maps, ledger, trust and catalog; list every problem (exit 0 clean, 3 problems)',
-    builder: (y) => withInputs(y) as never,
+    builder: (y) => withInputs(y, 'report') as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'validate');
       const report = validateInputs(gateOptions(argv));

@@ -3,6 +3,7 @@ import { openGate, type WhatIfOptions } from '../../gate.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
 import type { CommandContext, Outcome } from '../context.js';
+import { blockerInfos } from './matrix.js';
 
 type Args = InputArgs & { at?: string; add?: string; revoke?: string[] };
 
@@ -10,7 +11,7 @@ export function whatIfCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome
   return {
     command: 'what-if',
     describe: 'the matrix before and after hypothetical grants (--add) and revokes (--revoke)',
-    builder: (y) => withAt(withInputs(y))
+    builder: (y) => withAt(withInputs(y, 'whatIf'))
       .option('add', { type: 'string', describe: 'JSON Lines of hypothetical grants and revokes (with role; no seq, key, prev, sig)' })
       .option('revoke', { type: 'string', array: true, describe: 'grant id to revoke hypothetically (repeatable)' }) as never,
     handler: (argv) => run(async (ctx) => {
@@ -19,7 +20,8 @@ export function whatIfCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome
       const options: WhatIfOptions = { revoke: argv.revoke ?? [] };
       if (argv.add !== undefined) options.add = argv.add;
       if (argv.at !== undefined) options.at = argv.at;
-      return { output: render(gate.whatIf(options), ctx.render), exitCode: EXIT.ok };
+      const detail = { blockers: blockerInfos(gate), policy: gate.policy };
+      return { output: render(gate.whatIf(options), ctx.render, detail), exitCode: EXIT.ok };
     }),
   };
 }

@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { BlockgateError } from '../../errors.js';
+import { openGate, resolveTime, type Plan } from '../../gate.js';
+import type { ReadinessReport } from '../../render/index.js';
+import { formatTime } from '../../schema/time.js';
+import { EXIT } from '../exit.js';
+import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
+import type { CommandContext, Outcome } from '../context.js';
+import { blockerInfos, decideEveryCell, progressFor } from './matrix.js';
+
+type Args = InputArgs & { at?: string; html: string };
+
+function writeReport(file: string, html: string): void {
+  try {
+    writeFileSync(file, html, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new BlockgateError('io', `${file}: cannot write the report: ${why}`, { file });
+  }
+}
+
+export function reportCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+  return {
+    command: 'report',
+    describe: 'write the readiness of every action × environment, with denials, plans and prerequisites, as one self-contained HTML page',
+    builder: (y) => withAt(withInputs(y, 'data'))
+      .option('html', { type: 'string', demandOption: true, describe: 'the HTML file to write (replaced if it exists)' }) as never,
+    handler: (argv) => run(async (ctx) => {
+      const render = ctx.need('data', 'report');
+      if (typeof argv.html !== 'string' || argv.html === '') throw new BlockgateError('usage', '--html needs a file name');
+      const gate = await openGate(gateOptions(argv));
+      const at = resolveTime(argv.at);
+      const progress = progressFor(ctx.io);
+      let report: ReadinessReport;
+      try {
+        const { rows, decisions } = decideEveryCell(gate, at, progress);
+        const denied = rows.filter((r) => !r.allowed).length;
+        let planned = 0;
+        const plans = rows.map((row): Plan | null => {
+          if (row.allowed) return null;
+          const plan = gate.plan({ action: row.action, environment: row.environment, at });
+          progress.update('planning', ++planned, denied);
+          return plan;
+        });
+        const { ledger, blockers } = gate.loaded;
+        report = {
+          at: formatTime(at), policy: gate.policy, maps: blockers.maps.map((m) => m.file),
+          ledger: { file: argv.ledger ?? null, entries: ledger.entries.length, verified: ledger.verified },
+          rows, decisions, plans, blockers: [...blockerInfos(gate).values()],
+        };
+      } finally {
+        progress.end();
+      }
+      const { renderReadinessHtml } = await import('../../render/html.js');
+      writeReport(argv.html, renderReadinessHtml(report));
+      const allowed = report.rows.filter((r) => r.allowed).length;
+      return {
+        output: render({ report: argv.html, at: report.at, cells: report.rows.length, allowed, denied: report.rows.length - allowed }, ctx.render),
+        exitCode: EXIT.ok,
+      };
+    }),
+  };
+}

@@ -1,0 +1,143 @@
+// What the CI formats (junit, github, sarif) know about one decided cell: its request, its
+// denials with whatever detail there is, and, when its decision is known, what it satisfies.
+
+import type { Denial, SatisfiedBlocker } from '../engine/results.js';
+import type { Decision, MatrixRow, WhatIf } from '../gate.js';
+import type { BlockerInfo, MatrixDetail } from './renderer.js';
+
+export interface CellDenial {
+  blocker_id: string;
+  /** From the cell's decision: missing roles and reasons. Absent when only the row is known. */
+  denial?: Denial;
+  /** From the maps: item, next action, source. Absent when the caller gave no blockers. */
+  blocker?: BlockerInfo;
+}
+
+export interface Cell {
+  action: string;
+  environment: string;
+  target: string | null;
+  allowed: boolean;
+  denials: CellDenial[];
+  /** The satisfied applicable blockers; undefined when only the row is known. */
+  satisfied?: SatisfiedBlocker[];
+  decision?: Decision;
+  /** what-if only: the cell before the hypothetical changes, and the blockers they closed. */
+  before?: { allowed: boolean; resolved: string[] };
+}
+
+function denialsOf(ids: readonly string[], decision: Decision | undefined, blockers: MatrixDetail['blockers']): CellDenial[] {
+  const full = new Map((decision?.denials ?? []).map((d) => [d.blocker_id, d]));
+  return ids.map((id) => {
+    const d: CellDenial = { blocker_id: id };
+    const denial = full.get(id);
+    const blocker = blockers?.get(id);
+    if (denial) d.denial = denial;
+    if (blocker) d.blocker = blocker;
+    return d;
+  });
+}
+
+export function cellOfDecision(decision: Decision, blockers?: MatrixDetail['blockers']): Cell {
+  const r = decision.request;
+  return {
+    action: r.action, environment: r.environment, target: r.target, allowed: decision.allowed,
+    denials: denialsOf(decision.denials.map((d) => d.blocker_id), decision, blockers),
+    satisfied: decision.satisfied, decision,
+  };
+}
+
+function sameCell(row: MatrixRow, decision: Decision | undefined): Decision | undefined {
+  const r = decision?.request;
+  return r && r.action === row.action && r.environment === row.environment ? decision : undefined;
+}
+
+export function cellsOfRows(rows: readonly MatrixRow[], detail: MatrixDetail = {}): Cell[] {
+  return rows.map((row, i) => {
+    // A decision that does not belong to this row is ignored rather than trusted.
+    const decision = sameCell(row, detail.decisions?.[i]);
+    const cell: Cell = {
+      action: row.action, environment: row.environment, target: null, allowed: row.allowed,
+      denials: denialsOf(row.denials, decision, detail.blockers),
+    };
+    if (decision) {
+      cell.satisfied = decision.satisfied;
+      cell.decision = decision;
+    }
+    return cell;
+  });
+}
+
+/** The after cells of a what-if, each with its before state and the blockers the changes closed. */
+export function whatIfCells(w: WhatIf, detail: MatrixDetail = {}): Cell[] {
+  return cellsOfRows(w.after, detail).map((cell, i) => {
+    const before = w.before[i];
+    const still = new Set(cell.denials.map((d) => d.blocker_id));
+    cell.before = { allowed: before?.allowed ?? cell.allowed, resolved: (before?.denials ?? []).filter((id) => !still.has(id)) };
+    return cell;
+  });
+}
+
+/** How a denial reads: "is denied", or for what-if, whether the changes left or made it so. */
+export function deniedVerb(cell: Cell): string {
+  if (!cell.before) return 'is denied';
+  return cell.before.allowed ? 'is denied after the what-if changes (it was allowed)' : 'is still denied after the what-if changes';
+}
+
+/** "apply@production", or "apply@production for QT001". */
+export function cellName(cell: Pick<Cell, 'action' | 'environment' | 'target'>): string {
+  return `${cell.action}@${cell.environment}${cell.target === null ? '' : ` for ${cell.target}`}`;
+}
+
+export function itemOf(d: CellDenial): string | null {
+  return d.denial?.item ?? d.blocker?.item ?? null;
+}
+
+export function nextActionOf(d: CellDenial): string | null {
+  return d.denial?.next_action ?? d.blocker?.next_action ?? null;
+}
+
+export function sourceOf(d: CellDenial): { file: string; line?: number } | null {
+  const file = d.denial?.source ?? d.blocker?.source;
+  if (file === undefined) return null;
+  const line = d.blocker?.line;
+  return line === undefined ? { file } : { file, line };
+}
+
+function needs(roles: readonly string[], mode: 'all' | 'any'): string {
+  if (roles.length === 0) return 'no role can resolve it';
+  return `needs ${mode === 'all' ? 'all of' : 'any of'}: ${roles.join(', ')}`;
+}
+
+/**
+ * One line on what is wrong: "missing operator (needs all of: operator); missing-grant". With
+ * only the maps known: "needs all of: operator". With nothing known: "".
+ */
+export function problemOf(d: CellDenial): string {
+  if (d.denial) {
+    const n = d.denial;
+    const missing = n.missing_roles.length > 0 ? `missing ${n.missing_roles.join(', ')}` : 'no role missing';
+    return `${missing} (${needs(n.required_roles, n.mode)}); ${n.reasons.join(', ')}`;
+  }
+  if (d.blocker) return needs(d.blocker.required_roles, d.blocker.mode);
+  return '';
+}
+
+/** Every line a reader needs about one denial, for the longer forms (JUnit bodies). */
+export function denialDetails(d: CellDenial): string[] {
+  const lines = [`blocker: ${d.blocker_id}`];
+  const item = itemOf(d);
+  if (item) lines.push(`item: ${item}`);
+  if (d.denial) {
+    const n = d.denial;
+    lines.push(`missing roles: ${n.missing_roles.length > 0 ? n.missing_roles.join(', ') : '-'} (${needs(n.required_roles, n.mode)})`);
+    lines.push(`reasons: ${n.reasons.join(', ')}`);
+  } else if (d.blocker) {
+    lines.push(`roles: ${needs(d.blocker.required_roles, d.blocker.mode)}`);
+  }
+  const next = nextActionOf(d);
+  if (next) lines.push(`next action: ${next}`);
+  const source = sourceOf(d);
+  if (source) lines.push(`source: ${source.file}${source.line === undefined ? '' : ` line ${source.line}`}`);
+  return lines;
+}

@@ -1,0 +1,91 @@
+// GitHub Actions workflow commands: one `::error` annotation per denial, titled with the
+// blocker id and placed on its map file, then one plain summary line for the log.
+
+import type { Warning } from '../engine/results.js';
+import type { MatrixRow, Plan, WhatIf } from '../gate.js';
+import { cellName, cellOfDecision, deniedVerb, cellsOfRows, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import type { MatrixDetail, Renderer } from './renderer.js';
+import { planSentences } from './text.js';
+
+/** A command's message: `%`, CR and LF escaped, as GitHub's runner unescapes them. */
+export function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A command's property value: as a message, plus `:` and `,`, which end a property. */
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+type Level = 'error' | 'warning' | 'notice';
+
+export function command(level: Level, props: Record<string, string | number | undefined>, message: string): string {
+  const list = Object.entries(props)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .join(',');
+  return `::${level}${list === '' ? '' : ` ${list}`}::${escapeData(message)}`;
+}
+
+function denialAnnotation(cell: Cell, d: CellDenial): string {
+  const source = sourceOf(d);
+  const problem = problemOf(d);
+  const next = nextActionOf(d);
+  const verb = deniedVerb(cell);
+  let message = `${cellName(cell)} ${verb} by ${d.blocker_id}${problem === '' ? '' : `: ${problem}`}.`;
+  if (next) message += `\nNext: ${next}`;
+  return command('error', { title: d.blocker_id, file: source?.file, line: source?.line }, message);
+}
+
+function warningAnnotations(warnings: readonly Warning[]): string[] {
+  return warnings.map((w) => command('warning', { title: w.code }, w.message));
+}
+
+function checkCommands(cell: Cell, plan: Plan | undefined): string {
+  const d = cell.decision!;
+  const lines = [...warningAnnotations(d.warnings), ...cell.denials.map((x) => denialAnnotation(cell, x))];
+  if (plan && !d.allowed) lines.push(command('notice', { title: `blockgate plan for ${cellName(cell)}` }, planSentences(plan).join('\n')));
+  const applicable = d.denials.length + d.satisfied.length;
+  lines.push(d.allowed
+    ? `blockgate: ${cellName(cell)} at ${d.request.at} is allowed (${applicable} applicable blocker${applicable === 1 ? '' : 's'}, all satisfied)`
+    : `blockgate: ${cellName(cell)} at ${d.request.at} is denied (${d.denials.length} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} not satisfied)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function warningsOf(cells: readonly Cell[]): Warning[] {
+  // Warnings concern the inputs, so every cell repeats them: say each once.
+  const seen = new Map<string, Warning>();
+  for (const c of cells) for (const w of c.decision?.warnings ?? []) seen.set(`${w.code}\u0000${w.message}`, w);
+  return [...seen.values()];
+}
+
+function matrixCommands(cells: Cell[], what: string): string {
+  const lines = warningAnnotations(warningsOf(cells));
+  for (const cell of cells) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
+  const allowed = cells.filter((c) => c.allowed).length;
+  lines.push(`blockgate ${what}: ${allowed} of ${cells.length} cell${cells.length === 1 ? '' : 's'} allowed`);
+  return `${lines.join('\n')}\n`;
+}
+
+function whatIfCommands(w: WhatIf, detail?: MatrixDetail): string {
+  const cells = whatIfCells(w, detail);
+  const lines = warningAnnotations(warningsOf(cells));
+  for (const c of w.changes) {
+    const name = cellName({ action: c.action, environment: c.environment, target: null });
+    const state = (allowed: boolean) => (allowed ? 'allowed' : 'denied');
+    lines.push(command('notice', { title: `what-if ${name}` }, `${name}: ${state(c.before)} -> ${state(c.after)}`));
+  }
+  for (const cell of cells) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
+  const allowed = cells.filter((c) => c.allowed).length;
+  lines.push(`blockgate what-if: ${allowed} of ${cells.length} cells allowed after the changes; ${w.changes.length} changed`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const githubRenderer: Renderer = {
+  format: 'github',
+  check: ({ decision, plan }) => checkCommands(cellOfDecision(decision), plan),
+  matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => matrixCommands(cellsOfRows(rows, detail), 'matrix'),
+  whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => whatIfCommands(w, detail),
+  // Errors go to stderr, where the runner reads workflow commands too.
+  error: (_problem, all) => `${all.map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
+};

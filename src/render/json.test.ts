@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { jsonRenderer } from './json.js';
+
+describe('json renderer', () => {
+  it('check: the decision object exactly, keys in SPEC order; --explain-plan adds "plan"', () => {
+    const d = decision('apply', 'production', [denial('B-1')]);
+    const out = JSON.parse(jsonRenderer.check({ decision: d }, CTX));
+    expect(Object.keys(out)).toEqual(['allowed', 'request', 'denials', 'satisfied', 'ignored_grants', 'warnings', 'policy']);
+    expect(Object.keys(out.denials[0])).toEqual(['blocker_id', 'item', 'next_action', 'actor_needed', 'blocks', 'required_roles', 'mode', 'missing_roles', 'reasons', 'source']);
+    expect(JSON.parse(jsonRenderer.check({ decision: d, plan: PLAN }, CTX)).plan).toEqual(PLAN);
+  });
+
+  it('matrix and what-if: SPEC shapes only, whatever detail the caller has', () => {
+    const { rows, detail } = sampleMatrix();
+    const m = JSON.parse(jsonRenderer.matrix!(rows, CTX, detail));
+    expect(Object.keys(m)).toEqual(['matrix']);
+    expect(m.matrix).toEqual(rows);
+    for (const row of m.matrix) expect(Object.keys(row)).toEqual(['action', 'environment', 'allowed', 'denials']);
+    const w = JSON.parse(jsonRenderer.whatIf!(sampleWhatIf(), CTX, detail));
+    expect(Object.keys(w)).toEqual(['before', 'after', 'changes']);
+    expect(Object.keys(w.changes[0])).toEqual(['action', 'environment', 'before', 'after']);
+  });
+
+  it('plan: SPEC shape', () => {
+    const p = JSON.parse(jsonRenderer.plan!(PLAN, CTX));
+    expect(Object.keys(p)).toEqual(['allowed', 'grants_needed', 'unresolvable']);
+    expect(Object.keys(p.grants_needed[0])).toEqual(['role', 'action', 'environment', 'target', 'resolves', 'evidence_required']);
+  });
+});

@@ -1,0 +1,121 @@
+// SARIF 2.1.0 for code-scanning tools: one rule per blocker id, one error result per denial,
+// located at the blocker's map file (and line, when known).
+
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
+import type { MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
+import { cellName, cellOfDecision, deniedVerb, cellsOfRows, itemOf, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import type { MatrixDetail, Renderer } from './renderer.js';
+import { planSentences, textRenderer } from './text.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** A map path as a URI reference: relative paths stay relative (to the checkout), segment by segment. */
+export function artifactUri(file: string): string {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+}
+
+function rule(d: CellDenial): ReportingDescriptor {
+  const item = itemOf(d);
+  const next = nextActionOf(d);
+  const r: ReportingDescriptor = {
+    id: d.blocker_id,
+    shortDescription: { text: item ?? d.blocker_id },
+    defaultConfiguration: { level: 'error' },
+  };
+  if (next) r.help = { text: `Next action: ${next}` };
+  const roles = d.denial?.required_roles ?? d.blocker?.required_roles;
+  const mode = d.denial?.mode ?? d.blocker?.mode;
+  const blocks = d.denial?.blocks ?? d.blocker?.blocks;
+  const properties: Record<string, unknown> = {};
+  if (roles) properties.required_roles = roles;
+  if (mode) properties.mode = mode;
+  if (blocks) properties.blocks = blocks;
+  if (d.blocker) properties.evidence_required = d.blocker.evidence_required;
+  if (Object.keys(properties).length > 0) r.properties = properties;
+  return r;
+}
+
+function result(cell: Cell, d: CellDenial, ruleIndex: number): Result {
+  const problem = problemOf(d);
+  const next = nextActionOf(d);
+  const verb = deniedVerb(cell);
+  let text = `${cellName(cell)} ${verb} by ${d.blocker_id}${problem === '' ? '' : `: ${problem}`}.`;
+  if (next) text += ` Next: ${next}`;
+  const r: Result = { ruleId: d.blocker_id, ruleIndex, level: 'error', message: { text } };
+  const source = sourceOf(d);
+  if (source) {
+    r.locations = [{
+      physicalLocation: {
+        artifactLocation: { uri: artifactUri(source.file) },
+        ...(source.line === undefined ? {} : { region: { startLine: source.line } }),
+      },
+    }];
+  }
+  // The same blocker denies many cells from one place in the map: each cell is its own finding.
+  r.partialFingerprints = { 'blockgateCell/v1': `${cellName(cell)}/${d.blocker_id}` };
+  const properties: Record<string, unknown> = { action: cell.action, environment: cell.environment, target: cell.target };
+  if (d.denial) {
+    properties.missing_roles = d.denial.missing_roles;
+    properties.reasons = d.denial.reasons;
+  }
+  if (cell.before) properties.allowed_before = cell.before.allowed;
+  r.properties = properties;
+  return r;
+}
+
+function log(cells: Cell[], runProperties: Record<string, unknown>, policy?: PolicyInfo): string {
+  const rules: ReportingDescriptor[] = [];
+  const index = new Map<string, number>();
+  const denials = cells.flatMap((cell) => cell.denials.map((d) => ({ cell, d })));
+  for (const { d } of [...denials].sort((a, b) => (a.d.blocker_id < b.d.blocker_id ? -1 : a.d.blocker_id > b.d.blocker_id ? 1 : 0))) {
+    if (!index.has(d.blocker_id)) {
+      index.set(d.blocker_id, rules.length);
+      rules.push(rule(d));
+    }
+  }
+  const run: Run = {
+    tool: { driver: { name: 'blockgate', ...(policy ? { version: policy.revision } : {}), rules } },
+    results: denials.map(({ cell, d }) => result(cell, d, index.get(d.blocker_id)!)),
+    properties: { ...runProperties, ...(policy ? { policy } : {}) },
+  };
+  const doc: Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+function policyOf(cells: Cell[], detail?: MatrixDetail): PolicyInfo | undefined {
+  return detail?.policy ?? cells.find((c) => c.decision)?.decision?.policy;
+}
+
+function checkLog(cell: Cell, plan: Plan | undefined): string {
+  const d = cell.decision!;
+  const props: Record<string, unknown> = { request: d.request, allowed: d.allowed };
+  if (d.warnings.length > 0) props.warnings = d.warnings;
+  if (plan && !d.allowed) props.plan = { ...plan, instructions: planSentences(plan) };
+  return log([cell], props, d.policy);
+}
+
+function matrixLog(rows: MatrixRow[], detail?: MatrixDetail): string {
+  const cells = cellsOfRows(rows, detail);
+  const at = cells.find((c) => c.decision)?.decision?.request.at;
+  const props: Record<string, unknown> = {
+    cells: cells.length, allowed_cells: cells.filter((c) => c.allowed).length, ...(at ? { at } : {}),
+  };
+  return log(cells, props, policyOf(cells, detail));
+}
+
+function whatIfLog(w: WhatIf, detail?: MatrixDetail): string {
+  const cells = whatIfCells(w, detail);
+  return log(cells, { changes: w.changes, allowed_cells: cells.filter((c) => c.allowed).length }, policyOf(cells, detail));
+}
+
+export const sarifRenderer: Renderer = {
+  format: 'sarif',
+  check: ({ decision, plan }) => checkLog(cellOfDecision(decision), plan),
+  matrix: (rows, _ctx, detail) => matrixLog(rows, detail),
+  whatIf: (w, _ctx, detail) => whatIfLog(w, detail),
+  // Errors go to stderr, for a person: as text.
+  error: (problem, all, ctx) => textRenderer.error(problem, all, ctx),
+};

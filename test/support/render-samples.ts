@@ -1,0 +1,68 @@
+// Decisions shaped as SPEC 3 describes them, for the renderer tests (no policy runs here).
+
+import type { Denial } from '../../src/engine/results.js';
+import type { Decision, MatrixRow, Plan, WhatIf } from '../../src/gate.js';
+import type { BlockerInfo, MatrixDetail } from '../../src/render/renderer.js';
+
+export const POLICY = { revision: 'rev0123456789abc', sha256: 'a'.repeat(64) };
+export const AT = '2026-11-25T12:00:00.000Z';
+
+export function denial(id: string, extra: Partial<Denial> = {}): Denial {
+  return {
+    blocker_id: id, item: `item of ${id}`, next_action: `next for ${id}`, actor_needed: 'owner + operator',
+    blocks: ['production'], required_roles: ['operator', 'owner'], mode: 'all', missing_roles: ['operator'],
+    reasons: ['missing-grant'], source: 'maps/readiness.json', ...extra,
+  };
+}
+
+export function decision(action: string, environment: string, denials: Denial[], satisfied: string[] = [], extra: Partial<Decision> = {}): Decision {
+  return {
+    allowed: denials.length === 0,
+    request: { action, environment, target: null, at: AT },
+    denials,
+    satisfied: satisfied.map((id) => ({ blocker_id: id, grants: [`G-${id}`] })),
+    ignored_grants: [],
+    warnings: [],
+    policy: POLICY,
+    ...extra,
+  };
+}
+
+export function blocker(id: string, extra: Partial<BlockerInfo> = {}): BlockerInfo {
+  return {
+    id, item: `item of ${id}`, next_action: `next for ${id}`, actor_needed: 'owner + operator', blocks: ['production'],
+    required_roles: ['operator', 'owner'], mode: 'all', evidence_required: false, after: [], source: 'maps/readiness.json', line: 7, ...extra,
+  };
+}
+
+/** Two actions × two environments: apply@production denied by two blockers, cutover@production by one. */
+export function sampleMatrix(): { rows: MatrixRow[]; detail: MatrixDetail; decisions: Decision[] } {
+  const decisions = [
+    decision('apply', 'production', [denial('B-1'), denial('B-2', { mode: 'any', missing_roles: ['operator', 'owner'] })], ['B-3']),
+    decision('apply', 'staging', [], ['B-3']),
+    decision('cutover', 'production', [denial('B-1')]),
+    decision('cutover', 'staging', []),
+  ];
+  const rows = decisions.map((d) => ({
+    action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
+  }));
+  const blockers = new Map(['B-1', 'B-2', 'B-3'].map((id, i) => [id, blocker(id, { line: 10 * (i + 1) })]));
+  return { rows, decisions, detail: { blockers, decisions, policy: POLICY } };
+}
+
+export function sampleWhatIf(): WhatIf {
+  const { rows } = sampleMatrix();
+  const after = rows.map((r) => (r.action === 'cutover' && r.environment === 'production' ? { ...r, allowed: true, denials: [] } : r.action === 'apply' && r.environment === 'production' ? { ...r, denials: ['B-2'] } : r));
+  return { before: rows, after, changes: [{ action: 'cutover', environment: 'production', before: false, after: true }] };
+}
+
+export const PLAN: Plan = {
+  allowed: false,
+  grants_needed: [
+    { role: 'operator', action: 'apply', environment: 'production', target: null, resolves: ['B-1', 'B-2'], evidence_required: true },
+    { role: 'owner', action: 'apply', environment: 'production', target: null, resolves: ['B-1'], evidence_required: false },
+  ],
+  unresolvable: [],
+};
+
+export const CTX = { color: false, width: 80 };
