@@ -11,7 +11,7 @@
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BlockgateError } from '../errors.js';
-import { withLedgerLock } from '../ledger/append.js';
+import { ioError, syncDirectory, withLedgerLock } from '../ledger/append.js';
 import { parseJson } from '../load/json.js';
 import { chained, GENESIS_PREV, recordHash, recordLine, type DecisionLogDraft, type DecisionLogRecord } from './record.js';
 
@@ -91,7 +91,7 @@ export class DecisionLog {
         await lock.assertHeld();
         await handle.appendFile(text, 'utf8');
         await handle.sync();
-        if (tail.empty) await syncDirectory(dirname(this.target), this.file);
+        if (tail.empty) await syncDirectory(dirname(this.target), this.file, 'the decision log was written, but its directory could not be synced to disk');
         return records;
       } catch (e) {
         throw asLogError(e, this.file);
@@ -179,26 +179,8 @@ async function readTail(handle: FileHandle, file: string): Promise<Tail> {
   return { seq: seq as number, hash: recordHash(value), empty: false };
 }
 
-async function syncDirectory(dir: string, file: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    throw ioError(file, 'the decision log was written, but its directory could not be synced to disk', e);
-  }
-}
-
 function asLogError(e: unknown, file: string): BlockgateError {
   if (e instanceof BlockgateError) return e;
   return ioError(file, 'cannot write the decision log', e);
 }
 
-function ioError(file: string, message: string, cause: unknown): BlockgateError {
-  const why = (cause as NodeJS.ErrnoException).code ?? String(cause);
-  return new BlockgateError('io', `${file}: ${message}: ${why}`, { file });
-}

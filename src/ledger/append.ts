@@ -188,11 +188,14 @@ async function replaceFile(target: string, text: string, file: string): Promise<
     await rm(temp, { force: true });
     throw ioError(file, 'cannot write the ledger (it is unchanged)', e);
   }
-  await syncDirectory(dir, file);
+  await syncDirectory(dir, file, 'the ledger was written, but its directory could not be synced to disk');
 }
 
-/** Makes the rename itself durable; Windows cannot open a directory, and needs no such step. */
-async function syncDirectory(dir: string, file: string): Promise<void> {
+/**
+ * Makes a rename or a new file's entry durable; Windows cannot open a directory, and needs no
+ * such step. Shared by every append-only file blockgate writes.
+ */
+export async function syncDirectory(dir: string, file: string, failure: string): Promise<void> {
   if (process.platform === 'win32') return;
   try {
     const handle = await open(dir, 'r');
@@ -202,11 +205,12 @@ async function syncDirectory(dir: string, file: string): Promise<void> {
       await handle.close();
     }
   } catch (e) {
-    throw ioError(file, 'the ledger was written, but its directory could not be synced to disk', e);
+    throw ioError(file, failure, e);
   }
 }
 
-function ioError(file: string, message: string, cause: unknown): BlockgateError {
+/** An `io` error naming the file and the system's reason. */
+export function ioError(file: string, message: string, cause: unknown): BlockgateError {
   const why = (cause as NodeJS.ErrnoException).code ?? String(cause);
   return new BlockgateError('io', `${file}: ${message}: ${why}`, { file });
 }
