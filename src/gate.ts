@@ -132,7 +132,8 @@ function known(names: Record<string, unknown>): string {
 }
 
 /** Checks a request against the catalog; unknown names are input errors listing the known ones. */
-export function resolveRequest(catalog: Catalog, request: Request): PolicyRequest {
+export function resolveRequest(catalog: Catalog, request: Request, catalogFile?: string): PolicyRequest {
+  const source = catalogFile ?? 'the built-in catalog';
   if (typeof request.action !== 'string' || request.action === '') {
     throw new BlockgateError('usage', 'an action is required (--action)');
   }
@@ -140,10 +141,10 @@ export function resolveRequest(catalog: Catalog, request: Request): PolicyReques
     throw new BlockgateError('usage', 'an environment is required (--env)');
   }
   if (!Object.hasOwn(catalog.actions, request.action)) {
-    throw new BlockgateError('unknown-action', `unknown action '${request.action}'; the catalog has: ${known(catalog.actions)}`);
+    throw new BlockgateError('unknown-action', `unknown action '${request.action}'; ${source} has: ${known(catalog.actions)}`);
   }
   if (!Object.hasOwn(catalog.environments, request.environment)) {
-    throw new BlockgateError('unknown-environment', `unknown environment '${request.environment}'; the catalog has: ${known(catalog.environments)}`);
+    throw new BlockgateError('unknown-environment', `unknown environment '${request.environment}'; ${source} has: ${known(catalog.environments)}`);
   }
   const input: PolicyRequest = { action: request.action, environment: request.environment, at: resolveTime(request.at) };
   if (request.target !== undefined && request.target !== null) {
@@ -223,13 +224,13 @@ export class Gate {
   /** The decision and the ledger head it saw, from one state. */
   decide(request: Request): DecisionWithHead {
     const state = this.state;
-    const input = resolveRequest(state.catalog, request);
+    const input = resolveRequest(state.catalog, request, state.options.catalog);
     return { decision: decisionFor(state, input), ledgerHead: state.ledger.head };
   }
 
   plan(request: Request): Plan {
     const state = this.state;
-    const input = resolveRequest(state.catalog, request);
+    const input = resolveRequest(state.catalog, request, state.options.catalog);
     const p = state.engine.plan(input);
     return {
       allowed: p.allowed === true,

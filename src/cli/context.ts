@@ -27,7 +27,9 @@ export function processIO(): CliIO {
 
 export function renderContext(io: CliIO): RenderContext {
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
-  return { color: io.isTTY && !noColor && io.env.TERM !== 'dumb', width: Math.min(io.columns ?? 80, 100) };
+  // Some pseudo-terminals report 0 columns: that means unknown, not zero.
+  const columns = io.columns !== undefined && io.columns > 0 ? io.columns : 80;
+  return { color: io.isTTY && !noColor && io.env.TERM !== 'dumb', width: Math.min(columns, 100) };
 }
 
 /** A command's outcome: what to print on stdout and the exit code. */

@@ -5,6 +5,7 @@ import { BlockgateError } from '../errors.js';
 import { exitCodeForError, EXIT } from './exit.js';
 import { CommandContext, processIO, renderContext, type CliIO, type Outcome } from './context.js';
 import { getRenderer, FORMATS } from '../render/index.js';
+import { readSealedBundle } from '../engine/bundle.js';
 import { checkCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { matrixCommand } from './commands/matrix.js';
@@ -38,6 +39,16 @@ function internal(error: unknown): BlockgateError {
   return new BlockgateError('internal', `internal error: ${message}`);
 }
 
+/** Flags that may be given more than once; yargs would silently turn any other into an array. */
+const REPEATABLE = new Set(['blockers', 'revoke', 'resolves', 'evidence']);
+
+function refuseRepeatedFlags(argv: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(argv)) {
+    if (name === '_' || name === '$0' || REPEATABLE.has(name) || /[A-Z]/.test(name)) continue;
+    if (Array.isArray(value)) throw new BlockgateError('usage', `--${name} was given ${value.length} times; give it once`);
+  }
+}
+
 export async function run(args: readonly string[], io: CliIO = processIO()): Promise<number> {
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
@@ -49,6 +60,8 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
   };
   const runCommand = async (fn: (ctx: CommandContext) => Promise<Outcome>, format: string): Promise<void> => {
     try {
+      // Every command refuses a tampered policy bundle, even those that decide nothing.
+      readSealedBundle();
       outcome = await fn(new CommandContext(io, format));
     } catch (error) {
       outcome = fail(error);
@@ -68,11 +81,12 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
     .command(ledgerCommand(runner))
     .command(serveCommand(runner))
     .command(replayCommand(runner))
+    .middleware(refuseRepeatedFlags)
     .demandCommand(1, 'give a command')
     .strict()
     .recommendCommands()
     .exitProcess(false)
-    .wrap(Math.min(io.columns ?? 80, 100))
+    .wrap(renderContext(io).width)
     .epilog('Exit codes: 0 allowed / clean, 2 denied, 3 invalid input, 1 any other failure.')
     .fail((message, error) => {
       throw error instanceof BlockgateError ? error : new BlockgateError('usage', message ?? error?.message ?? 'bad usage');

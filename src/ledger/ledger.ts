@@ -50,6 +50,23 @@ export function readLedger(path: string, trust: Trust | null, opts: ReadLedgerOp
  * order. With verify and no trust, no key is known, so every entry is 'unknown-key'.
  */
 export function parseLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions): Ledger {
+  const { ledger, problems } = inspectLedgerText(text, file, trust, opts);
+  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
+  return ledger;
+}
+
+export interface LedgerInspection {
+  /** Every entry that could be read, with its authenticity, even when the ledger is invalid. */
+  ledger: Ledger;
+  /** Every integrity problem, in line order; the ledger is valid only when there are none. */
+  problems: Problem[];
+}
+
+/**
+ * The whole picture of a ledger, valid or not: `ledger verify` reports a broken chain and the
+ * bad signature of the edited line beside it. Decisions use parseLedgerText, which refuses.
+ */
+export function inspectLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions): LedgerInspection {
   const lines = readLines(text, file, validateLedgerEntry);
   const firstOf = firstOccurrences(lines);
   const problems: Problem[] = [];
@@ -108,9 +125,8 @@ export function parseLedgerText(text: string, file: string, trust: Trust | null,
     }
   }
 
-  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
   const last = entries.at(-1);
-  return { file, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null, verified: opts.verify };
+  return { ledger: { file, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null, verified: opts.verify }, problems };
 }
 
 export function readHypothetical(path: string, existing: Ledger): HypotheticalEntry[] {

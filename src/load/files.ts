@@ -6,7 +6,9 @@ import { BlockgateError, type ErrorCode } from '../errors.js';
 /** Inputs larger than this are refused before reading: blocker maps and ledgers are small. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte order mark in the text, so the JSON reader can refuse it rather
+// than the decoder silently dropping it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads a text file as strict UTF-8; a missing, oversized or non-UTF-8 file is `code`. */
 export function readTextFile(path: string, code: ErrorCode): string {

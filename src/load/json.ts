@@ -113,16 +113,37 @@ class Reader {
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
         if (e !== undefined && e in simple) { out += simple[e]; this.pos += 2; }
         else if (e === 'u') {
-          const hex = this.text.slice(this.pos + 2, this.pos + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape in a string');
-          out += String.fromCharCode(parseInt(hex, 16));
-          this.pos += 6;
+          const unit = this.unicodeEscape(this.pos);
+          if (unit >= 0xdc00 && unit <= 0xdfff) this.loneSurrogate(unit);
+          if (unit >= 0xd800 && unit <= 0xdbff) {
+            // A high surrogate must be followed at once by an escaped low one.
+            const low = this.text.startsWith('\\u', this.pos + 6) ? this.unicodeEscape(this.pos + 6) : -1;
+            if (low < 0xdc00 || low > 0xdfff) this.loneSurrogate(unit);
+            out += String.fromCharCode(unit, low);
+            this.pos += 12;
+          } else {
+            out += String.fromCharCode(unit);
+            this.pos += 6;
+          }
         } else this.fail('bad escape in a string');
         start = this.pos;
         continue;
       }
       this.pos++;
     }
+  }
+
+  /** The code unit of the `\uXXXX` escape starting at `at`. */
+  private unicodeEscape(at: number): number {
+    const hex = this.text.slice(at + 2, at + 6);
+    if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape in a string');
+    return parseInt(hex, 16);
+  }
+
+  // A lone surrogate is not Unicode text: it has no UTF-8 form, no canonical JSON form, and the
+  // policy engine cannot read it, so it is refused here with the line rather than failing later.
+  private loneSurrogate(unit: number): never {
+    return this.fail(`\\u${unit.toString(16).padStart(4, '0')} is a lone UTF-16 surrogate in a string: not Unicode text, so it has no canonical JSON form`);
   }
 
   private parseArray(pointer: string, depth: number): unknown[] {

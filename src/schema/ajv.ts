@@ -61,6 +61,18 @@ export function compileValidator(schema: AnySchema, code: ErrorCode, timeCode: E
  */
 function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
-  const list = concrete.length > 0 ? concrete : errors;
-  return list;
+  // Type errors of several branches at one path read as one: "must be string or array".
+  const types = new Map<string, ErrorObject>();
+  const out: ErrorObject[] = [];
+  for (const e of concrete.length > 0 ? concrete : errors) {
+    if (e.keyword !== 'type') { out.push(e); continue; }
+    const seen = types.get(e.instancePath);
+    if (seen) seen.message = `${seen.message} or ${String((e.params as { type: unknown }).type)}`;
+    else {
+      const merged = { ...e, message: `must be ${String((e.params as { type: unknown }).type)}` };
+      types.set(e.instancePath, merged);
+      out.push(merged);
+    }
+  }
+  return out;
 }

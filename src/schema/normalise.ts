@@ -70,7 +70,13 @@ function withRoles(parts: string[], mode: RoleMode): Actors {
   return roles.length === 0 ? { roles, mode, problem: 'no-role' } : { roles, mode };
 }
 
-/** Sorted by UTF-16 code units (as Rego's sort does for strings), duplicates removed. */
+/**
+ * Sorted by UTF-8 bytes, as Rego's sort orders strings (JavaScript's `<` compares UTF-16 code
+ * units, which puts U+10000 and above before U+E000..U+FFFF); duplicates removed.
+ */
 export function sortedDistinct(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(values)]
+    .map((value) => ({ value, bytes: Buffer.from(value, 'utf8') }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map(({ value }) => value);
 }

@@ -30,10 +30,11 @@ export function parseTime(text: string): number | undefined {
     offsetMin = (sign === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Date.UTC maps years 0-99 to 1900-1999; correct that.
-  const fixed = y < 100 ? new Date(utc).setUTCFullYear(y) : utc;
-  return fixed - offsetMin * 60_000;
+  // Not Date.UTC: it maps years 0-99 to 1900-1999, and 1900 has no 29 February where year 0 has.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, ms);
+  return date.getTime() - offsetMin * 60_000;
 }
 
 /** Epoch milliseconds as RFC 3339 UTC with milliseconds, e.g. 2026-11-25T12:00:00.000Z. */

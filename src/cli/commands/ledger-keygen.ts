@@ -24,14 +24,15 @@ function writeNew(path: string, text: string, mode: number): void {
   chmodSync(path, mode);
 }
 
-/** Adds the public key to the trust file (created when missing), refusing a duplicate id. */
-function addToTrust(path: string, key: { id: string; role: string; public_key: string }): void {
-  let doc: TrustFile = { keys: [] };
-  if (existsSync(path)) {
-    const trust = loadTrust(path);
-    if (trust.keys.has(key.id)) throw new BlockgateError('trust-schema', `${path}: already has a key with id ${key.id}`, { file: path });
-    doc = parseJson(readTextFile(path, 'trust-parse'), path, { code: 'trust-parse' }).value as TrustFile;
-  }
+/** The trust file to add a key to (empty when missing); a duplicate id is refused before any key is made. */
+function trustToExtend(path: string, id: string): TrustFile {
+  if (!existsSync(path)) return { keys: [] };
+  const trust = loadTrust(path);
+  if (trust.keys.has(id)) throw new BlockgateError('trust-schema', `${path}: already has a key with id ${id}`, { file: path });
+  return parseJson(readTextFile(path, 'trust-parse'), path, { code: 'trust-parse' }).value as TrustFile;
+}
+
+function addToTrust(path: string, doc: TrustFile, key: { id: string; role: string; public_key: string }): void {
   doc.keys.push(key);
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, `${JSON.stringify(doc, null, 2)}\n`);
@@ -50,12 +51,16 @@ export function ledgerKeygenCommand(run: (fn: (ctx: CommandContext) => Promise<O
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'ledger keygen');
       if (argv.id.trim() === '' || argv.role.trim() === '') throw new BlockgateError('usage', '--id and --role must not be empty');
-      const pair = generateKeyPair();
+      // Every check first, so that a refusal leaves no key file behind.
+      const trust = argv.trust !== undefined ? trustToExtend(argv.trust, argv.id) : undefined;
       const publicPath = `${argv.out}.pub`;
-      if (existsSync(publicPath)) throw new BlockgateError('io', `${publicPath}: already exists; refusing to overwrite a key`);
+      for (const path of [argv.out, publicPath]) {
+        if (existsSync(path)) throw new BlockgateError('io', `${path}: already exists; refusing to overwrite a key`);
+      }
+      const pair = generateKeyPair();
       writeNew(argv.out, pair.privateKeyPem, 0o600);
       writeNew(publicPath, pair.publicKeyPem, 0o644);
-      if (argv.trust !== undefined) addToTrust(argv.trust, { id: argv.id, role: argv.role, public_key: pair.publicKeyPem });
+      if (argv.trust !== undefined) addToTrust(argv.trust, trust!, { id: argv.id, role: argv.role, public_key: pair.publicKeyPem });
       return {
         output: render({ key_id: argv.id, role: argv.role, private_key: argv.out, public_key: publicPath, trust: argv.trust ?? null }, ctx.render),
         exitCode: EXIT.ok,

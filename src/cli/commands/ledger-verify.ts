@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
 import { loadTrust } from '../../ledger/keys.js';
-import { readLedger, type Ledger } from '../../ledger/ledger.js';
+import { inspectLedgerText, type Ledger } from '../../ledger/ledger.js';
+import { readTextFile } from '../../load/files.js';
 import { inauthenticFinding } from '../../validate.js';
 import type { Finding, Report } from '../../render/renderer.js';
 import { exitCodeForReport } from '../exit.js';
@@ -13,25 +14,33 @@ interface Args { ledger: string; trust: string; format: string }
 /** Integrity (schema, sequence, chain, ids, revokes) and every signature; one finding per problem. */
 export function verifyLedgerReport(ledgerPath: string, trustPath: string): Report {
   const trust = loadTrust(trustPath);
-  const findings: Finding[] = [];
+  const findings: Array<Finding & { line?: number | undefined }> = [];
   let ledger: Ledger | undefined;
+  let intact = false;
   try {
-    ledger = readLedger(ledgerPath, trust, { verify: true });
+    const inspection = inspectLedgerText(readTextFile(ledgerPath, 'ledger-schema'), ledgerPath, trust, { verify: true });
+    ledger = inspection.ledger;
+    intact = inspection.problems.length === 0;
+    findings.push(...inspection.problems.map((p) => ({ severity: 'error' as const, code: p.code, message: p.message, line: p.line })));
   } catch (e) {
     if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'internal') throw e;
-    findings.push(...e.problems.map((p) => ({ severity: 'error' as const, code: p.code, message: p.message })));
+    findings.push(...e.problems.map((p) => ({ severity: 'error' as const, code: p.code, message: p.message, line: p.line })));
   }
+  // Signatures too, even on a broken chain: the edited line is the one whose signature fails.
   for (const entry of ledger?.entries ?? []) {
     const finding = inauthenticFinding(ledgerPath, entry);
-    if (finding) findings.push(finding);
+    if (finding) findings.push({ ...finding, line: entry.line });
   }
+  findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  findings.forEach((f) => delete f.line);
   return {
     subject: 'ledger verify',
     valid: findings.length === 0,
     findings,
     facts: {
       entries: ledger?.entries.length ?? null,
-      head: ledger?.head ? `${ledger.head.seq}:${ledger.head.hash}` : null,
+      // A broken chain has no head worth pinning.
+      head: intact && ledger?.head ? `${ledger.head.seq}:${ledger.head.hash}` : null,
     },
   };
 }
