@@ -9,7 +9,7 @@ ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: setup build opa bundle check-bundle test test-setup test-rego test-node typecheck demo soak clean
+.PHONY: setup build opa bundle check-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
 
 ## setup: install the Node dependencies and build the host (all that running blockgate needs).
 setup: $(NODE_DEPS) build
@@ -79,6 +79,11 @@ test: check-bundle test-rego typecheck test-node
 ## soak: the long durability runs (200 appends killed at random moments).
 soak: setup
 	BLOCKGATE_SOAK_RUNS=200 npx vitest run test/durability
+
+## bench: blockgate vs OPA on the same Rego and data (README "Performance"): prints a table and
+## writes bench/results.json; generated worlds go to .out/bench/. BENCH_FLAGS=--quick: a short run.
+bench: setup opa
+	node bench/run.mjs $(BENCH_FLAGS)
 
 ## demo: the main job, on the shipped FIX7 example.
 demo:

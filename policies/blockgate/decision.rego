@@ -82,7 +82,8 @@ missing_role_reason(blocker, role) := "missing-grant" if {
 } else := "grant-too-early"
 
 # Every grant naming an applicable blocker without counting for it, with the first reason why.
-grant_ignored contains [grant_id, reason, blocker_id] if {
+# A complete rule: computed once, then looked up by value.
+grant_ignored := {[grant_id, reason, blocker_id] |
 	some blocker_id in blocker_applies
 	blocker := data.world.blockers[blocker_id]
 	some grant_id in data.world.grants_by_blocker[blocker_id]
@@ -99,10 +100,24 @@ ignore_reason(grant, blocker) := status if {
 	not evidence_ok(grant, blocker)
 } else := "too-early"
 
+# Sorted by [grant id, reason]: block by block in grant id order (data.world.grant_sort_block,
+# all in block 0 without it), each block sorted on its own. That is sort() of all pairs without
+# one long sort, which OPA's WASM runtime does by insertion, in time quadratic in its length.
+# A grant names only the blockers it resolves, so its blocker ids are found among those by set
+# lookup (grant_ignored[x]; in WASM `x in set` is a scan), not by a scan of every ignored triple.
 ignored_grants := [{"grant_id": grant_id, "blocker_ids": blocker_ids, "reason": reason} |
-	some [grant_id, reason] in sort({[g, r] | some [g, r, _] in grant_ignored})
-	blocker_ids := sort({ignored[2] | some ignored in grant_ignored; ignored[0] == grant_id; ignored[1] == reason})
+	some block in sort(object.keys(ignored_pairs_by_block))
+	some [grant_id, reason] in sort(ignored_pairs_by_block[block])
+	blocker_ids := sort({blocker_id |
+		some blocker_id in data.world.grants[grant_id].resolves
+		grant_ignored[[grant_id, reason, blocker_id]]
+	})
 ]
+
+ignored_pairs_by_block[block] contains [grant_id, reason] if {
+	some [grant_id, reason, _] in grant_ignored
+	block := object.get(data.world, ["grant_sort_block", grant_id], 0)
+}
 
 verification_warnings := [] if data.world.ledger.verified
 

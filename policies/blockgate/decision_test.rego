@@ -529,3 +529,34 @@ test_revoke_warning_only_for_grants_of_relevant_blockers if {
 	decide(w).warnings == []
 	decide_for(w, {"action": "permit", "environment": "staging", "at": now}).warnings == [{"code": "bad-signature", "message": "ledger.jsonl R1: revoke R1 of G1 ignored (bad-signature)"}]
 }
+
+# --- ignored grants sorted block by block (data.world.grant_sort_block) -------------------------
+
+# Seven ignored grants with two reasons each for some: ids chosen so that string order is not
+# the order they were written in.
+sort_block_world := world(
+	[all_of("B", ["owner"], ["apply"]), all_of("C", ["auditor"], ["production"])],
+	[
+		grant("G10", "operator", ["B", "C"], now - 10),
+		grant("G2", "operator", ["B"], now - 10),
+		grant("G1", "operator", ["C"], now - 10),
+		object.union(grant("G3", "owner", ["C"], now - 10), {"auth": "bad-signature"}),
+		grant("A9", "owner", ["C"], now - 10),
+		object.union(grant("Z1", "owner", ["B"], now + 10), {}),
+		grant("G20", "sec", ["B", "C"], now - 10),
+	],
+	[],
+)
+
+test_ignored_grants_sorted_the_same_with_and_without_sort_blocks if {
+	plain := decide(sort_block_world).ignored_grants
+
+	# Blocks of two, in byte order of the ids: A9 G1 | G10 G2 | G20 G3 | Z1.
+	blocks := {"A9": 0, "G1": 0, "G10": 1, "G2": 1, "G20": 2, "G3": 2, "Z1": 3}
+	blocked := decide(object.union(sort_block_world, {"grant_sort_block": blocks})).ignored_grants
+	blocked == plain
+	[g.grant_id | some g in plain] == ["A9", "G1", "G10", "G2", "G20", "G3", "Z1"]
+	plain[2] == {"grant_id": "G10", "blocker_ids": ["B", "C"], "reason": "role-not-required"}
+	plain[5] == {"grant_id": "G3", "blocker_ids": ["C"], "reason": "bad-signature"}
+	plain[6] == {"grant_id": "Z1", "blocker_ids": ["B"], "reason": "not-yet-valid"}
+}

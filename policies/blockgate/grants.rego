@@ -37,8 +37,10 @@ target_matches(grant) if not grant.target
 
 target_matches(grant) if grant.target == input.target
 
-# Grants that name a relevant blocker and are in force for the request.
-grant_in_force contains grant_id if {
+# Grants that name a relevant blocker and are in force for the request. A complete rule, so
+# that OPA's interpreter evaluates it once: a lookup by a known grant id of a partial set
+# re-scanned every relevant blocker, which made a decision quadratic in the ledger.
+grant_in_force := {grant_id |
 	some blocker_id in relevant_blockers
 	some grant_id in data.world.grants_by_blocker[blocker_id]
 	grant_status(data.world.grants[grant_id]) == "in-force"
