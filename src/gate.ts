@@ -12,9 +12,10 @@ import { parseHead, requireHead } from './ledger/head.js';
 import { buildWorld, type WorldEntry } from './engine/world.js';
 import { readSealedBundle, type SealedBundle } from './engine/bundle.js';
 import { Engine, type PolicyRequest } from './engine/engine.js';
+import { deepFreeze } from './engine/memo.js';
 import type { EntryFields } from './schema/types.js';
 import type {
-  Denial, IgnoredGrant, LintFinding, PlannedGrant, SatisfiedBlocker, Unresolvable, Warning,
+  Denial, IgnoredGrant, LintFinding, PlannedGrant, SatisfiedBlocker, Unresolvable, Warning, PolicyDecision,
 } from './engine/results.js';
 
 export interface GateOptions {
@@ -295,15 +296,39 @@ export class Gate {
   }
 }
 
+type Explanation = Pick<Decision, 'denials' | 'satisfied' | 'ignored_grants' | 'warnings'>;
+
+/**
+ * The policy's answer in SPEC's key order, once per answer: the engine memoises answers (frozen,
+ * shared), so a steady caller reuses the shaped explanation instead of copying it every call.
+ */
+const explanations = new WeakMap<PolicyDecision, Explanation>();
+
+function explanationOf(d: PolicyDecision): Explanation {
+  let shaped = explanations.get(d);
+  if (shaped === undefined) {
+    shaped = deepFreeze({
+      denials: d.denials.map(orderedDenial),
+      satisfied: d.satisfied.map((s) => ({ blocker_id: s.blocker_id, grants: s.grants })),
+      ignored_grants: d.ignored_grants.map((g) => ({ grant_id: g.grant_id, blocker_ids: g.blocker_ids, reason: g.reason })),
+      warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
+    });
+    explanations.set(d, shaped);
+  }
+  return shaped;
+}
+
+/** Decisions are immutable: their explanation is shared between the calls the memo serves. */
 function decisionFor(state: LoadedState, input: PolicyRequest): Decision {
   const d = state.engine.decide(input);
+  const { denials, satisfied, ignored_grants, warnings } = explanationOf(d);
   return {
     allowed: d.allowed === true,
     request: { action: input.action, environment: input.environment, target: input.target ?? null, at: formatTime(input.at) },
-    denials: d.denials.map(orderedDenial),
-    satisfied: d.satisfied.map((s) => ({ blocker_id: s.blocker_id, grants: s.grants })),
-    ignored_grants: d.ignored_grants.map((g) => ({ grant_id: g.grant_id, blocker_ids: g.blocker_ids, reason: g.reason })),
-    warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
+    denials,
+    satisfied,
+    ignored_grants,
+    warnings,
     policy: policyOf(state),
   };
 }

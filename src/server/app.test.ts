@@ -90,7 +90,7 @@ describe('the OPA Data API', () => {
     expectOpaError(await post('/v1/data/blockgate/decision', { input: { action: 'apply' } }), 400, 'invalid_parameter', /^bad-request: body\/input: missing required field "environment"/);
     expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, env: 'x' } }), 400, 'invalid_parameter', /unknown field "env"/);
     expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, at: 12 } }), 400, 'invalid_parameter', /body\/input\/at: must be string/);
-    expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, action: 'fly' } }), 400, 'invalid_parameter', /^unknown-action: unknown action 'fly'; the catalog has: /);
+    expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, action: 'fly' } }), 400, 'invalid_parameter', /^unknown-action: unknown action 'fly'; the built-in catalog has: /);
     expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, environment: 'moon' } }), 400, 'invalid_parameter', /^unknown-environment: /);
     expectOpaError(await post('/v1/data/blockgate/decision', { input: { ...APPLY, at: 'soon' } }), 400, 'invalid_parameter', /^bad-time: input\.at: "soon"/);
     expectOpaError(await post('/v1/data/blockgate/matrix', { input: { at: 'soon' } }), 400, 'invalid_parameter', /^bad-time: input\.at/);
