@@ -39,8 +39,10 @@ function describe(err: ErrorObject): string {
  * `bad-time` instead of the schema code.
  */
 export function compileValidator(schema: AnySchema, code: ErrorCode, timeCode: ErrorCode = 'bad-time'): Validator {
-  const validate = ajv.compile(schema);
+  // Compiled on first use: a command pays only for the schemas of the inputs it reads.
+  let validate: ReturnType<typeof ajv.compile> | undefined;
   return (doc, file) => {
+    validate ??= ajv.compile(schema);
     if (validate(doc.value)) return [];
     const seen = new Set<string>();
     const out: Problem[] = [];
