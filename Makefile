@@ -85,6 +85,12 @@ soak: setup
 bench: setup opa
 	node bench/run.mjs $(BENCH_FLAGS)
 
+## fuzz: the differential test (bundle vs opa eval vs a SPEC model) for longer: FUZZ_SECONDS
+## (default 600) or FUZZ_WORLDS=N. Failing worlds are saved under test/differential/counterexamples/,
+## which `make test` replays.
+fuzz: setup $(OPA)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} FUZZ_WORLDS=$${FUZZ_WORLDS:-0} npx vitest run test/differential/differential.test.ts
+
 ## demo: the main job, on the shipped FIX7 example.
 demo:
 	@bash fixtures/demo.sh

@@ -146,22 +146,70 @@ search_candidates := choice_candidates if {
 
 chosen_roles := set() if {
 	count(open_choices) == 0
-} else := greedy_cover if {
-	count(search_candidates) > max_exhaustive_candidates
-} else := {role | some role in min(cover_options)[1]}
+} else := {role | some role in min(cover_options)[1]} if {
+	count(search_candidates) <= max_exhaustive_candidates
+} else := {role | some role in min(small_covers)[1]} if {
+	count(small_covers) > 0
+} else := greedy_cover
 
-# Every subset of the candidates that meets every open choice, as [size, sorted roles]:
-# the least such pair is the smallest cover, ties broken alphabetically.
-cover_options contains [count(subset), sort(subset)] if {
-	n := count(search_candidates)
-	some mask in numbers.range(1, bits.lsh(1, n) - 1)
-	subset := {search_candidates[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
+covers_every_choice(subset) if {
 	every roles in open_choices {
 		count(roles & subset) > 0
 	}
 }
 
-# Last resort for very many undominated roles: every choice settled, not always by the fewest.
+# Every subset of the candidates that meets every open choice, as [size, sorted roles]:
+# the least such pair is the smallest cover, ties broken alphabetically.
+cover_options contains [count(subset), sort(subset)] if {
+	n := count(search_candidates)
+	n <= max_exhaustive_candidates
+	some mask in numbers.range(1, bits.lsh(1, n) - 1)
+	subset := {search_candidates[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
+	covers_every_choice(subset)
+}
+
+# Beyond the exhaustive limit, covers of up to four roles are still searched in full (indices in
+# increasing order, so each subset once and already sorted); a smallest cover of five or more
+# among more than twelve undominated roles falls to the greedy choice.
+beyond_exhaustive if count(search_candidates) > max_exhaustive_candidates
+
+small_covers contains [1, [a]] if {
+	beyond_exhaustive
+	some a in search_candidates
+	covers_every_choice({a})
+}
+
+small_covers contains [2, [a, b]] if {
+	beyond_exhaustive
+	some i, a in search_candidates
+	some j, b in search_candidates
+	i < j
+	covers_every_choice({a, b})
+}
+
+small_covers contains [3, [a, b, c]] if {
+	beyond_exhaustive
+	some i, a in search_candidates
+	some j, b in search_candidates
+	i < j
+	some k, c in search_candidates
+	j < k
+	covers_every_choice({a, b, c})
+}
+
+small_covers contains [4, [a, b, c, d]] if {
+	beyond_exhaustive
+	some i, a in search_candidates
+	some j, b in search_candidates
+	i < j
+	some k, c in search_candidates
+	j < k
+	some l, d in search_candidates
+	k < l
+	covers_every_choice({a, b, c, d})
+}
+
+# Last resort: every choice settled, not always by the fewest roles.
 greedy_cover := {sort(roles)[0] | some roles in open_choices}
 
 plan_roles := required_plan_roles | chosen_roles

@@ -42,6 +42,16 @@ function internal(error: unknown): BlockgateError {
 /** Flags that may be given more than once; yargs would silently turn any other into an array. */
 const REPEATABLE = new Set(['blockers', 'revoke', 'resolves', 'evidence']);
 
+const BOOLEAN_VALUES = new Set(['true', 'false']);
+
+/** `--flag=maybe` on a boolean flag: yargs would read it as false; refuse it instead. */
+function refuseNonBooleanValues(args: readonly string[]): void {
+  for (const arg of args) {
+    const m = /^--(insecure-no-verify|explain-plan|emit-ledger-template|help|version)=(.*)$/.exec(arg);
+    if (m && !BOOLEAN_VALUES.has(m[2]!)) throw new BlockgateError('usage', `--${m[1]} takes no value (or true/false), not "${m[2]}"`);
+  }
+}
+
 function refuseRepeatedFlags(argv: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(argv)) {
     if (name === '_' || name === '$0' || REPEATABLE.has(name) || /[A-Z]/.test(name)) continue;
@@ -94,6 +104,7 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
 
   let helpShown = '';
   try {
+    refuseNonBooleanValues(args);
     await cli.parseAsync([...args], {}, (err, _argv, output) => {
       if (!err && output) helpShown = output;
     });

@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BlockgateError } from '../errors.js';
 
+/** The policy's entrypoints, in the order the seal lists them. */
+export const ENTRYPOINTS = {
+  decision: 'blockgate/decision',
+  plan: 'blockgate/plan',
+  lint: 'blockgate/lint',
+} as const;
+
 export interface Seal {
   bundle: string;
   sha256: string;
@@ -42,6 +49,16 @@ function readSeal(dir: string): Seal {
     || typeof s.revision !== 'string' || !Array.isArray(s.entrypoints)) {
     throw sealError(`${path}: the policy seal is malformed`);
   }
+  // Every field is vouched for, not only the digest: a forged revision or entrypoint list would
+  // misreport which policy decided.
+  if (s.revision !== s.source_sha256!.slice(0, 16)) {
+    throw sealError(`${path}: the seal's revision ${s.revision} is not its source hash's (${s.source_sha256!.slice(0, 16)})`);
+  }
+  const expected = Object.values(ENTRYPOINTS);
+  if (s.entrypoints!.length !== expected.length || expected.some((e, i) => s.entrypoints![i] !== e)) {
+    throw sealError(`${path}: the seal lists entrypoints ${JSON.stringify(s.entrypoints)}, not ${JSON.stringify(expected)}`);
+  }
+  if (!/^\d+\.\d+\.\d+$/.test(s.opa_version!)) throw sealError(`${path}: the seal's opa_version "${s.opa_version}" is not a version`);
   return s as Seal;
 }
 

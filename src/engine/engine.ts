@@ -3,7 +3,7 @@
 import * as opaWasm from '@open-policy-agent/opa-wasm';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { BlockgateError } from '../errors.js';
-import { readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
+import { ENTRYPOINTS, readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
 import type { World } from './world.js';
 import { DecisionMemo, deepFreeze, timeBreakpoints } from './memo.js';
 import type { PolicyDecision, PolicyPlan, LintFinding } from './results.js';
@@ -16,11 +16,7 @@ export interface PolicyRequest {
   at: number;
 }
 
-export const ENTRYPOINTS = {
-  decision: 'blockgate/decision',
-  plan: 'blockgate/plan',
-  lint: 'blockgate/lint',
-} as const;
+export { ENTRYPOINTS };
 
 const modules = new WeakMap<Uint8Array, WebAssembly.Module>();
 
