@@ -9,18 +9,10 @@ import {
   generateKeyPair, loadPrivateKey, loadPublicKey, loadTrust, parseTrustText, publicKeyPemOf, samePublicKey,
   signEntry, verifyEntrySig,
 } from './keys.js';
+import { thrown } from '../../test/support/thrown.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
-function thrown(fn: () => unknown): BlockgateError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BlockgateError) return e;
-    throw e;
-  }
-  throw new Error('expected a BlockgateError, but nothing was thrown');
-}
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });

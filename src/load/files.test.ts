@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
 import { DEFAULT_CATALOG, loadCatalog } from './catalog.js';
 import { readTextFile } from './files.js';
+import { thrown } from '../../test/support/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-files-'));
 const put = (name: string, content: string | Buffer) => {
@@ -13,15 +14,6 @@ const put = (name: string, content: string | Buffer) => {
   return path;
 };
 
-function thrown(fn: () => unknown): BlockgateError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BlockgateError) return e;
-    throw e;
-  }
-  throw new Error('no error was thrown');
-}
 
 describe('readTextFile', () => {
   it('reads UTF-8 text as it is', () => {

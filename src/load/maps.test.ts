@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError, type ErrorCode, type Problem } from '../errors.js';
 import { expandMapPatterns, loadBlockerMaps } from './maps.js';
+import { thrown } from '../../test/support/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-maps-'));
 
@@ -14,15 +15,6 @@ function put(name: string, content: string | object): string {
   return path;
 }
 
-function thrown(fn: () => unknown): BlockgateError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BlockgateError) return e;
-    throw e;
-  }
-  throw new Error('no error was thrown');
-}
 
 const codesAndLines = (problems: Problem[]) => problems.map((p) => [p.code, p.file, p.line] as [ErrorCode, string | undefined, number | undefined]);
 

@@ -1,5 +1,6 @@
 // A result goes in, text comes out. No renderer knows about files, flags or WASM.
 
+import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
 import type { Problem } from '../errors.js';
 
@@ -28,22 +29,15 @@ export interface Report {
 
 export interface CheckResult { decision: Decision; plan?: Plan }
 
-/** A blocker as its map defines it: what a format can show beside a decision's blocker ids. */
-export interface BlockerInfo {
+/**
+ * A blocker as its map defines it: what a format can show beside a decision's blocker ids. The
+ * fields it shares with a denial mean the same (`actor_needed` as written, `blocks` sorted).
+ */
+export interface BlockerInfo extends Pick<Denial, 'item' | 'next_action' | 'actor_needed' | 'blocks' | 'required_roles' | 'mode' | 'source'> {
   id: string;
-  item: string | null;
-  next_action: string | null;
-  /** As written in the map. */
-  actor_needed: string | string[];
-  /** Its tags, sorted. */
-  blocks: string[];
-  required_roles: string[];
-  mode: 'all' | 'any';
   evidence_required: boolean;
   /** Prerequisite blocker ids (SPEC 2.3). */
   after: string[];
-  /** The map file. */
-  source: string;
   /** Its line in the map, when known. */
   line?: number;
 }
