@@ -1,9 +1,15 @@
 // The seed map, verbatim, with an empty ledger: for every default catalog action × environment,
 // exactly which blockers deny it and how. The expected sets are derived by hand from SPEC 1.2
 // (tags, roles), 1.3 (the default catalog) and 2.2 (a blocker applies when tags intersect).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { blockgate, SEED } from './core-support.js';
+import { SHARED_SEED } from '../support/cli.js';
+
+// Where the workplace's original sits beside the clone (as in CI), the fixture must be it, byte for byte.
+it.runIf(existsSync(SHARED_SEED))('fixtures/fix7 holds the seed map verbatim', () => {
+  expect(readFileSync(SEED)).toEqual(readFileSync(SHARED_SEED));
+});
 
 const AT = '2026-11-25T12:00:00Z';
 const seed = JSON.parse(readFileSync(SEED, 'utf8')) as { blockers: Array<Record<string, string>> };

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = `${ROOT}bin/blockgate`;
-export const SEED = fileURLToPath(new URL('../../../shared/seed/production-readiness-blocker-map.json', import.meta.url));
+/** The original blocker map, kept verbatim in fixtures/ (core-seed checks it against ../shared/seed). */
+export const SEED = fileURLToPath(new URL('../../fixtures/fix7/production-readiness-blocker-map.json', import.meta.url));
+/** Where the workplace keeps the original, beside the clone; absent outside it. */
+export const SHARED_SEED = fileURLToPath(new URL('../../../shared/seed/production-readiness-blocker-map.json', import.meta.url));
 export const FIX7 = `${ROOT}fixtures/fix7`;
 
 export interface CliResult {
