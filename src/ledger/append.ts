@@ -279,25 +279,34 @@ async function acquire(lockPath: string, token: string, timeoutMs: number): Prom
   }
 }
 
-/** Creates the lock file with O_EXCL; false if it exists already. */
+/**
+ * Creates the lock file, holder and all, in one step: the holder is written to a private file
+ * first, then hard-linked to the lock path, which fails if the lock exists. A process killed at
+ * any moment leaves either no lock or a complete one whose pid shows it stale, never an empty
+ * lock that would look held for ever.
+ */
 async function tryCreate(lockPath: string, holder: LockHolder): Promise<boolean> {
-  let handle;
+  const draft = `${lockPath}.${holder.token}`;
   try {
-    handle = await open(lockPath, 'wx');
+    const handle = await open(draft, 'wx');
+    try {
+      await handle.writeFile(`${JSON.stringify(holder)}\n`, 'utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    await unlink(draft).catch(() => undefined);
+    throw ioError(lockPath, 'cannot write the lock file', e);
+  }
+  try {
+    await link(draft, lockPath);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw ioError(lockPath, 'cannot create the lock file', e);
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
-  try {
-    await handle.writeFile(`${JSON.stringify(holder)}\n`, 'utf8');
-    await handle.close();
-  } catch (e) {
-    // A lock without a holder would look held forever.
-    await handle.close().catch(() => undefined);
-    await unlink(lockPath).catch(() => undefined);
-    throw ioError(lockPath, 'cannot write the lock file', e);
-  }
-  return true;
 }
 
 type HolderState = { kind: 'missing' } | { kind: 'unreadable' } | { kind: 'held'; holder: LockHolder };

@@ -14,15 +14,17 @@ const KEY = `${ROOT}fixtures/keys/owner-1.test-only.key`;
 /** Runs in `make test`; `make soak` sets BLOCKGATE_SOAK_RUNS=200. */
 const RUNS = Number(process.env.BLOCKGATE_SOAK_RUNS ?? 24);
 
-function append(ledger: string, id: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+function append(ledger: string, id: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'ledger', 'append', '--ledger', ledger, '--key', KEY, '--key-id', 'owner-1',
       '--trust', TRUST, '--id', id, '--action', 'apply', '--env', 'production', '--resolves', 'FIX7-P0-PROD-OPT4-1',
       '--issued-at', '2026-11-20T10:00:00Z', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('close', (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stdout }); });
+    child.on('close', (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
   });
 }
 
@@ -64,7 +66,7 @@ describe('ledger append durability', () => {
         expect(JSON.parse(r.stdout).appended).toBe(id);
         acknowledged.push(id);
       } else {
-        expect(r.signal).toBe('SIGKILL');
+        expect(r.signal, `${id}: exit ${r.code}: ${r.stdout}${r.stderr}`).toBe('SIGKILL');
         killed++;
       }
       const read = readValid(ledger); // throws if the chain, sequence or a line is broken
