@@ -32,6 +32,9 @@ export function renderContext(io: CliIO): RenderContext {
   return { color: io.isTTY && !noColor && io.env.TERM !== 'dumb', width: Math.min(columns, 100) };
 }
 
+/** Runs a command's body: renders its error, if any, and keeps its outcome. */
+export type Runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>;
+
 /** A command's outcome: what to print on stdout and the exit code. */
 export interface Outcome {
   output: string;

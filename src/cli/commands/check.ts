@@ -5,11 +5,11 @@ import { exitCodeForDecision } from '../exit.js';
 import {
   gateOptions, requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
 } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 type Args = InputArgs & RequestArgs & DecisionLogArgs & { 'explain-plan': boolean };
 
-export function checkCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function checkCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'check',
     describe: 'decide one request: exit 0 allowed, 2 denied',

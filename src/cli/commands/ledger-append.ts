@@ -5,7 +5,7 @@ import { loadTrust } from '../../ledger/keys.js';
 import { readTextFile } from '../../load/files.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 interface Args {
   ledger: string; key: string; 'key-id': string; trust?: string; entry?: string; format: string;
@@ -28,7 +28,7 @@ function draftOf(argv: Args): DraftEntry {
   });
 }
 
-export function ledgerAppendCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'append',
     describe: 'sign, chain and append one entry (refused if it would make the ledger invalid)',

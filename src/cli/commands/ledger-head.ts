@@ -4,11 +4,11 @@ import { readLedger } from '../../ledger/ledger.js';
 import { formatHead } from '../../ledger/head.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 interface Args { ledger: string; trust?: string; format: string }
 
-export function ledgerHeadCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function ledgerHeadCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'head',
     describe: 'print the ledger head SEQ:HASH, to pin with --ledger-head',

@@ -8,7 +8,7 @@ import { parseJson } from '../../load/json.js';
 import type { TrustFile } from '../../schema/types.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 interface Args { id: string; role: string; out: string; trust?: string; format: string }
 
@@ -39,7 +39,7 @@ function addToTrust(path: string, doc: TrustFile, key: { id: string; role: strin
   renameSync(temp, path);
 }
 
-export function ledgerKeygenCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function ledgerKeygenCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'keygen',
     describe: 'make an Ed25519 key pair (private key file mode 0600) and optionally trust it',

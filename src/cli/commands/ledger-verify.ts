@@ -7,7 +7,7 @@ import { inauthenticFinding } from '../../validate.js';
 import type { Finding, Report } from '../../render/renderer.js';
 import { exitCodeForReport } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 interface Args { ledger: string; trust: string; format: string }
 
@@ -45,7 +45,7 @@ export function verifyLedgerReport(ledgerPath: string, trustPath: string): Repor
   };
 }
 
-export function ledgerVerifyCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function ledgerVerifyCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'verify',
     describe: 'verify a ledger: integrity and every signature (exit 0 clean, 3 problems)',

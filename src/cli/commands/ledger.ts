@@ -1,11 +1,9 @@
 import type { CommandModule } from 'yargs';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 import { ledgerKeygenCommand } from './ledger-keygen.js';
 import { ledgerAppendCommand } from './ledger-append.js';
 import { ledgerVerifyCommand } from './ledger-verify.js';
 import { ledgerHeadCommand } from './ledger-head.js';
-
-type Runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>;
 
 export function ledgerCommand(run: Runner): CommandModule {
   return {

@@ -4,7 +4,7 @@ import type { BlockerInfo } from '../../render/index.js';
 import { progressLine, type Progress } from '../../render/progress.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { CliIO, CommandContext, Outcome } from '../context.js';
+import type { CliIO, Runner } from '../context.js';
 
 type Args = InputArgs & { at?: string };
 
@@ -52,7 +52,7 @@ export function decideEveryCell(gate: Gate, at: number, progress: Progress): Rea
   return { rows, decisions };
 }
 
-export function matrixCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function matrixCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'matrix',
     describe: 'decide every catalog action × environment',

@@ -5,11 +5,11 @@ import { templateEntries } from '../../render/ledger-template.js';
 import { formatTime } from '../../schema/time.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, requestOf, withInputs, withRequest, type InputArgs, type RequestArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 type Args = InputArgs & RequestArgs & { 'emit-ledger-template': boolean };
 
-export function planCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function planCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'plan',
     describe: 'the fewest new grants that would allow a request',

@@ -3,14 +3,14 @@ import { openGate } from '../../gate.js';
 import { replayDecisionLog, type ReplayVerdict } from '../../decision-log/replay.js';
 import { EXIT, type ExitCode } from '../exit.js';
 import { gateOptions, withInputs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 type Args = InputArgs & { file: string };
 
 /** 0 every decision still matches; 2 some no longer match; 3 the log or the ledger was tampered with. */
 const EXIT_FOR_VERDICT: Record<ReplayVerdict, ExitCode> = { match: EXIT.ok, changed: EXIT.denied, broken: EXIT.invalid };
 
-export function replayCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function replayCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'replay <file>',
     describe: 'decide every logged decision again over the ledger prefix it saw: exit 0 all match, 2 some changed, 3 log chain or ledger broken',

@@ -6,7 +6,7 @@ import type { ReadinessReport } from '../../render/index.js';
 import { formatTime } from '../../schema/time.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 import { blockerInfos, decideEveryCell, progressFor } from './matrix.js';
 
 type Args = InputArgs & { at?: string; html: string };
@@ -20,7 +20,7 @@ function writeReport(file: string, html: string): void {
   }
 }
 
-export function reportCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function reportCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'report',
     describe: 'write the readiness of every action × environment, with denials, plans and prerequisites, as one self-contained HTML page',

@@ -4,7 +4,7 @@ import type { ServerEvent } from '../../server/serve.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withDecisionLog, withInputs, type DecisionLogArgs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
 type Args = InputArgs & DecisionLogArgs & { host: string; port: number; 'body-limit': number };
 
@@ -16,7 +16,7 @@ function eventLine(e: ServerEvent): string {
   }
 }
 
-export function serveCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function serveCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'serve',
     describe: 'answer decisions over HTTP (OPA Data API), reloading the inputs when they change',

@@ -2,9 +2,9 @@ import type { CommandModule } from 'yargs';
 import { validateInputs } from '../../validate.js';
 import { exitCodeForReport } from '../exit.js';
 import { gateOptions, withInputs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 
-export function validateCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, InputArgs> {
+export function validateCommand(run: Runner): CommandModule<object, InputArgs> {
   return {
     command: 'validate',
     describe: 'check maps, ledger, trust and catalog; list every problem (exit 0 clean, 3 problems)',

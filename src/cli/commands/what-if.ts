@@ -2,12 +2,12 @@ import type { CommandModule } from 'yargs';
 import { openGate, type WhatIfOptions } from '../../gate.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { CommandContext, Outcome } from '../context.js';
+import type { Runner } from '../context.js';
 import { blockerInfos } from './matrix.js';
 
 type Args = InputArgs & { at?: string; add?: string; revoke?: string[] };
 
-export function whatIfCommand(run: (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>): CommandModule<object, Args> {
+export function whatIfCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'what-if',
     describe: 'the matrix before and after hypothetical grants (--add) and revokes (--revoke)',
