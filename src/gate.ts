@@ -83,7 +83,8 @@ export interface LoadedState {
   engine: Engine;
 }
 
-function entriesOf(ledger: Ledger): WorldEntry[] {
+/** The ledger's entries as the policy's world takes them. */
+export function entriesOf(ledger: Ledger): WorldEntry[] {
   return ledger.entries.map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger.file} line ${line}` }));
 }
 
@@ -101,15 +102,21 @@ export function loadState(options: GateOptions): LoadedState {
   const trust = options.trust !== undefined ? loadTrust(options.trust) : null;
   const ledger = options.ledger !== undefined ? readLedger(options.ledger, trust, { verify }) : emptyLedger();
   if (options.ledgerHead !== undefined) requireHead(ledger, parseHead(options.ledgerHead));
-  if (verify && trust === null && ledger.entries.length > 0) {
-    throw new BlockgateError('usage',
-      `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
-  }
+  requireTrustFor(ledger, verify, trust !== null);
   const engine = Engine.open(worldOf(catalog, blockers, trust, entriesOf(ledger), verify), bundle);
   return { options, bundle, catalog, blockers, trust, ledger, engine };
 }
 
-function worldOf(catalog: Catalog, blockers: BlockerSet, trust: Trust | null, entries: WorldEntry[], verified: boolean) {
+/** Signatures cannot be checked without a trust file: a ledger with entries then needs one. */
+export function requireTrustFor(ledger: Ledger, verify: boolean, haveTrust: boolean): void {
+  if (verify && !haveTrust && ledger.entries.length > 0) {
+    throw new BlockgateError('usage',
+      `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
+  }
+}
+
+/** The policy's data document for these inputs. */
+export function worldOf(catalog: Catalog, blockers: BlockerSet, trust: Trust | null, entries: WorldEntry[], verified: boolean) {
   const trustedRoles = trust === null ? null : [...trust.keys.values()].map((k) => k.normalisedRole);
   return buildWorld({ blockers, catalog, entries, verified, trustedRoles });
 }
@@ -261,9 +268,10 @@ export class Gate {
         extra.push({ fields, auth: 'ok', line, where: `${options.add} line ${line}` });
       }
     }
+    const current = entriesOf(ledger);
     const grants = new Map<string, EntryFields>();
-    for (const { fields } of [...entriesOf(ledger), ...extra]) if (fields.type === 'grant') grants.set(fields.id, fields);
-    const ids = new Set([...entriesOf(ledger), ...extra].map((e) => e.fields.id));
+    for (const { fields } of [...current, ...extra]) if (fields.type === 'grant') grants.set(fields.id, fields);
+    const ids = new Set([...current, ...extra].map((e) => e.fields.id));
     (options.revoke ?? []).forEach((grantId, i) => {
       const grant = grants.get(grantId);
       if (grant === undefined) {
@@ -278,7 +286,7 @@ export class Gate {
       });
     });
     const verified = !state.options.insecureNoVerify;
-    const after = Engine.open(worldOf(catalog, blockers, trust, [...entriesOf(ledger), ...extra], verified), bundle);
+    const after = Engine.open(worldOf(catalog, blockers, trust, [...current, ...extra], verified), bundle);
     const before = matrixOf(catalog, state.engine, at);
     const afterRows = matrixOf(catalog, after, at);
     const changes: MatrixChange[] = [];
@@ -333,16 +341,20 @@ function decisionFor(state: LoadedState, input: PolicyRequest): Decision {
   };
 }
 
-/** Every catalog action × environment, decided by the policy one cell at a time. */
+/** Every catalog action × environment, in the one order the matrix, what-if and report use. */
+export function catalogCells(catalog: Catalog): Array<{ action: string; environment: string }> {
+  const environments = Object.keys(catalog.environments).sort();
+  return Object.keys(catalog.actions).sort().flatMap((action) => environments.map((environment) => ({ action, environment })));
+}
+
+/** A matrix row: a cell and the ids of the blockers that deny it. */
+export function matrixRow(action: string, environment: string, d: { allowed: boolean; denials: readonly { blocker_id: string }[] }): MatrixRow {
+  return { action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) };
+}
+
+/** Every catalog cell, decided by the policy one at a time. */
 function matrixOf(catalog: Catalog, engine: Engine, at: number): MatrixRow[] {
-  const rows: MatrixRow[] = [];
-  for (const action of Object.keys(catalog.actions).sort()) {
-    for (const environment of Object.keys(catalog.environments).sort()) {
-      const d = engine.decide({ action, environment, at });
-      rows.push({ action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) });
-    }
-  }
-  return rows;
+  return catalogCells(catalog).map(({ action, environment }) => matrixRow(action, environment, engine.decide({ action, environment, at })));
 }
 
 function orderedDenial(d: Denial): Denial {

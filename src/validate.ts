@@ -2,14 +2,13 @@
 
 import { BlockgateError, type Problem } from './errors.js';
 import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
-import { loadCatalog, DEFAULT_CATALOG, type Catalog } from './load/catalog.js';
+import { loadCatalog, type Catalog } from './load/catalog.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
 import { readLedger, type Ledger, type VerifiedEntry } from './ledger/ledger.js';
 import { parseHead, requireHead } from './ledger/head.js';
 import { readSealedBundle } from './engine/bundle.js';
-import { buildWorld } from './engine/world.js';
 import { Engine } from './engine/engine.js';
-import type { GateOptions } from './gate.js';
+import { entriesOf, requireTrustFor, worldOf, type GateOptions } from './gate.js';
 import type { Finding, Report } from './render/renderer.js';
 
 const AUTH_TEXT = {
@@ -57,9 +56,7 @@ export function validateInputs(options: GateOptions): Report {
   let ledger: Ledger | undefined;
   if (options.ledger !== undefined) {
     ledger = attempt(findings, () => readLedger(options.ledger!, trust ?? null, { verify: verify && trust != null }));
-    if (ledger !== undefined && verify && options.trust === undefined && ledger.entries.length > 0) {
-      throw new BlockgateError('usage', `${ledger.file}: the ledger has entries, so --trust is required to check their signatures (or pass --insecure-no-verify)`);
-    }
+    if (ledger !== undefined) requireTrustFor(ledger, verify, options.trust !== undefined);
     if (ledger !== undefined && options.ledgerHead !== undefined) {
       const pinned = ledger;
       attempt(findings, () => requireHead(pinned, parseHead(options.ledgerHead!)));
@@ -73,9 +70,8 @@ export function validateInputs(options: GateOptions): Report {
   }
   // The policy's lint needs a catalog to judge tags; with a broken one it would only mislead.
   if (catalog !== undefined) {
-    const entries = (ledger?.entries ?? []).map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger!.file} line ${line}` }));
-    const trustedRoles = trust ? [...trust.keys.values()].map((k) => k.normalisedRole) : null;
-    const engine = Engine.open(buildWorld({ blockers, catalog: catalog ?? DEFAULT_CATALOG, entries, verified: verify, trustedRoles }), bundle);
+    const entries = ledger === undefined ? [] : entriesOf(ledger);
+    const engine = Engine.open(worldOf(catalog, blockers, trust ?? null, entries, verify), bundle);
     findings.push(...engine.lint());
   }
   const errors = findings.filter((f) => f.severity === 'error');

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { openGate, resolveTime, type Decision, type Gate, type MatrixRow } from '../../gate.js';
+import { catalogCells, matrixRow, openGate, resolveTime, type Decision, type Gate, type MatrixRow } from '../../gate.js';
 import type { BlockerInfo } from '../../render/index.js';
 import { progressLine, type Progress } from '../../render/progress.js';
 import { EXIT } from '../exit.js';
@@ -35,20 +35,13 @@ export interface Readiness { rows: MatrixRow[]; decisions: Decision[] }
  * cell's full decision (the CI formats show more than ids) and progress as cells are decided.
  */
 export function decideEveryCell(gate: Gate, at: number, progress: Progress): Readiness {
-  const { catalog } = gate.loaded;
-  const actions = Object.keys(catalog.actions).sort();
-  const environments = Object.keys(catalog.environments).sort();
-  const total = actions.length * environments.length;
-  const decisions: Decision[] = [];
-  for (const action of actions) {
-    for (const environment of environments) {
-      decisions.push(gate.check({ action, environment, at }));
-      progress.update('deciding', decisions.length, total);
-    }
-  }
-  const rows = decisions.map((d) => ({
-    action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
-  }));
+  const cells = catalogCells(gate.loaded.catalog);
+  const decisions = cells.map(({ action, environment }, i) => {
+    const decision = gate.check({ action, environment, at });
+    progress.update('deciding', i + 1, cells.length);
+    return decision;
+  });
+  const rows = decisions.map((d) => matrixRow(d.request.action, d.request.environment, d));
   return { rows, decisions };
 }
 
