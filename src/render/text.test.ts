@@ -37,6 +37,16 @@ describe('text renderer', () => {
     expect(w).toContain('  cutover@production: denied -> allowed');
   });
 
+  it('cuts a word longer than a line (a deep file path) so no line passes the width', () => {
+    const path = `/tmp/${'d'.repeat(40)}/fixtures/fix7/production-readiness-blocker-map.json`;
+    const [first, ...rest] = wrap(path, 80, 12).split('\n');
+    // The first line follows a 12-column label; the others carry the 12-space hang.
+    expect(first!.length).toBe(68);
+    expect(rest.map((l) => l.length <= 80 && l.startsWith(' '.repeat(12)))).toEqual([true]);
+    const text = [first, ...rest].join('\n');
+    expect(text.replace(/\n {12}/g, '')).toBe(path);
+  });
+
   it('wraps to the width with a hanging indent', () => {
     expect(wrap('one two three four', 20, 4)).toBe('one two three four');
     expect(wrap('aaaa bbbb cccc dddd eeee ffff', 24, 4)).toBe('aaaa bbbb cccc dddd\n    eeee ffff');

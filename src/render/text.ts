@@ -21,7 +21,7 @@ export function wrap(text: string, width: number, hang: number): string {
   const room = Math.max(20, width - hang);
   const lines: string[] = [];
   let line = lead;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.split(/\s+/).filter(Boolean).flatMap((w) => pieces(w, room))) {
     if (line.trim() !== '' && line.length + 1 + word.length > room) {
       lines.push(line);
       line = word;
@@ -29,6 +29,13 @@ export function wrap(text: string, width: number, hang: number): string {
   }
   lines.push(line);
   return lines.join(`\n${' '.repeat(hang)}`);
+}
+
+/** A word longer than a line (a long file path) is cut into line-sized pieces. */
+function pieces(word: string, room: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i += room) out.push(word.slice(i, i + room));
+  return out;
 }
 
 function field(label: string, value: string, ctx: RenderContext, paint: Paint): string {
