@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, parseTime } from './time.js';
+import fc from 'fast-check';
+import { BlockgateError } from '../errors.js';
+import { EARLIEST_TIME, LATEST_TIME, formatTime, isInstant, parseTime } from './time.js';
 
 const utc = (iso: string) => Date.parse(iso);
 
@@ -113,6 +115,88 @@ describe('formatTime', () => {
   });
 
   it('round-trips through parseTime', () => {
-    for (const ms of [0, 1, 1_795_168_800_123, -1, -62_135_596_800_000]) expect(parseTime(formatTime(ms))).toBe(ms);
+    for (const ms of [0, 1, 1_795_168_800_123, -1, -62_135_596_800_000, EARLIEST_TIME, LATEST_TIME]) expect(parseTime(formatTime(ms))).toBe(ms);
+  });
+
+  it.each([
+    ['one millisecond after 9999', LATEST_TIME + 1],
+    ['one millisecond before year 0', EARLIEST_TIME - 1],
+    ['8.7e15 (Date\'s own limit is 8.64e15)', 8.7e15],
+    ['a fraction of a millisecond', 0.5],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('refuses %s with bad-time, never +0YYYYY or a negative year', (_, ms) => {
+    let error: unknown;
+    try { formatTime(ms); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(BlockgateError);
+    expect((error as BlockgateError).code).toBe('bad-time');
+    expect((error as BlockgateError).message).toContain('0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z');
+  });
+});
+
+describe('times are bounded to the years 0000-9999 in UTC (SPEC 1.2)', () => {
+  it.each([
+    ['the latest instant', '9999-12-31T23:59:59.999Z', LATEST_TIME],
+    ['the latest instant, finer digits dropped', '9999-12-31T23:59:59.9999999Z', LATEST_TIME],
+    ['the earliest instant', '0000-01-01T00:00:00Z', EARLIEST_TIME],
+    ['the earliest instant written east of UTC', '0000-01-01T23:59:00+23:59', EARLIEST_TIME],
+    ['the latest second written west of UTC', '9999-12-31T00:00:59-23:59', LATEST_TIME - 999],
+  ])('accepts %s: %s', (_, text, ms) => {
+    expect(parseTime(text)).toBe(ms);
+  });
+
+  it.each([
+    ['past 9999 once taken to UTC (echoed as +010000 before)', '9999-12-31T23:59:59-23:59'],
+    ['one minute past 9999 in UTC', '9999-12-31T23:59:00-00:01'],
+    ['before year 0 once taken to UTC', '0000-01-01T00:00:00+00:01'],
+    ['before year 0 by a day', '0000-01-01T00:00:00+23:59'],
+  ])('refuses a time %s: %s', (_, text) => {
+    expect(parseTime(text)).toBeUndefined();
+  });
+
+  const DAY = 86_400_000;
+  const MAX_OFFSET = 23 * 60 + 59;
+  const edge = (at: number) => fc.integer({ min: at - 2 * DAY, max: at + 2 * DAY });
+  const instants = fc.oneof(
+    edge(EARLIEST_TIME), edge(LATEST_TIME),
+    fc.integer({ min: EARLIEST_TIME - 2 * DAY, max: LATEST_TIME + 2 * DAY }),
+    fc.constantFrom(EARLIEST_TIME, EARLIEST_TIME - 1, LATEST_TIME, LATEST_TIME + 1),
+  );
+  const offsets = fc.oneof(fc.integer({ min: -MAX_OFFSET, max: MAX_OFFSET }), fc.constantFrom(-MAX_OFFSET, -1, 0, 1, MAX_OFFSET));
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+  /** The instant written in local time at the offset, or null when its local year is not 4 digits. */
+  function written(instant: number, offsetMin: number, finer: string, zulu: boolean): string | null {
+    const local = new Date(instant + offsetMin * 60_000);
+    const y = local.getUTCFullYear();
+    if (Number.isNaN(y) || y < 0 || y > 9999) return null;
+    const zone = offsetMin === 0 && zulu ? 'Z' : `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMin) / 60), 2)}:${pad(Math.abs(offsetMin) % 60, 2)}`;
+    return `${pad(y, 4)}-${pad(local.getUTCMonth() + 1, 2)}-${pad(local.getUTCDate(), 2)}T${pad(local.getUTCHours(), 2)}:`
+      + `${pad(local.getUTCMinutes(), 2)}:${pad(local.getUTCSeconds(), 2)}.${pad(local.getUTCMilliseconds(), 3)}${finer}${zone}`;
+  }
+
+  it('generated: accepted iff the UTC instant is in range, and then formats back to the same instant in RFC 3339 UTC', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(fc.property(instants, offsets, fc.stringMatching(/^[0-9]{0,3}$/), fc.boolean(), (instant, offsetMin, finer, zulu) => {
+      const text = written(instant, offsetMin, finer, zulu);
+      fc.pre(text !== null);
+      const ms = parseTime(text!);
+      const inRange = instant >= EARLIEST_TIME && instant <= LATEST_TIME;
+      expect(isInstant(instant)).toBe(inRange);
+      if (!inRange) {
+        expect(ms).toBeUndefined();
+        refused++;
+        return;
+      }
+      expect(ms).toBe(instant);
+      const printed = formatTime(ms!);
+      expect(printed).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(parseTime(printed)).toBe(instant);
+      accepted++;
+    }), { numRuns: 3000 });
+    // Both sides of the bound were explored.
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(100);
   });
 });
