@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseRolePart, normaliseTag, normaliseTags, parseActors, sortedDistinct } from './normalise.js';
+import { compatibilityForm, normaliseRolePart, normaliseTag, normaliseTags, parseActors, sortedDistinct } from './normalise.js';
 
 describe('tags (SPEC 1.2)', () => {
   it.each([
@@ -193,7 +194,94 @@ describe('normaliseRolePart and sortedDistinct', () => {
   });
 
   it('roles and tags come out in that order', () => {
-    expect(parseActors('\u{1F600} + \uFF5E').roles).toEqual(['\uFF5E', '\u{1F600}']);
-    expect(normaliseTags(['\u{1F600}', '\uFF5E'])).toEqual(['\uFF5E', '\u{1F600}']);
+    // U+E000 (private use) has no compatibility form, so NFKC leaves it as it is.
+    expect(parseActors('\u{1F600} + \uE000').roles).toEqual(['\uE000', '\u{1F600}']);
+    expect(normaliseTags(['\u{1F600}', '\uE000'])).toEqual(['\uE000', '\u{1F600}']);
+  });
+});
+
+describe('NFKC first (SPEC 1.2)', () => {
+  it('full-width separators split as their plain forms', () => {
+    expect(parseActors('Owner ＋ Operator')).toEqual({ roles: ['operator', 'owner'], mode: 'all' });
+    expect(parseActors('owner＆operator，dba')).toEqual({ roles: ['dba', 'operator', 'owner'], mode: 'all' });
+    expect(parseActors('owner ｜ operator')).toEqual({ roles: ['operator', 'owner'], mode: 'any' });
+    expect(normaliseTags('ＰＲＯＤＵＣＴＩＯＮ／ａｐｐｌｙ，REAL＿RUN')).toEqual(['apply', 'production', 'real-run']);
+  });
+
+  it('full-width words `ａｎｄ` and `ｏｒ` are the words and/or', () => {
+    expect(parseActors('owner ｏｒ operator')).toEqual({ roles: ['operator', 'owner'], mode: 'any' });
+    expect(parseActors('owner ＡＮＤ operator')).toEqual({ roles: ['operator', 'owner'], mode: 'all' });
+    // U+3000, the ideographic space, is a space after NFKC: the word is still delimited.
+    expect(parseActors('owner\u3000ｏｒ\u3000operator')).toEqual({ roles: ['operator', 'owner'], mode: 'any' });
+    // Still a word only when delimited: "ｏｐｅｒａｔｏｒ" holds no word or.
+    expect(parseActors('ｏｐｅｒａｔｏｒ')).toEqual({ roles: ['operator'], mode: 'all' });
+  });
+
+  it('full-width parentheses are removed as parentheses, their separators with them', () => {
+    expect(parseActors('operator （＋ separate production authorization）')).toEqual({ roles: ['operator'], mode: 'all' });
+    expect(parseActors('owner ＋ operator （owner or operator）')).toEqual({ roles: ['operator', 'owner'], mode: 'all' });
+  });
+
+  it('mixing a full-width separator of one kind with a plain one of the other is ambiguous', () => {
+    expect(parseActors('owner ＋ operator or dba').problem).toBe('ambiguous-actor');
+    expect(parseActors('owner | operator ＆ dba').problem).toBe('ambiguous-actor');
+  });
+
+  it('array elements and single roles are put in NFKC form too, and compatibility letters fold', () => {
+    expect(parseActors(['ＯＷＮＥＲ', 'Release\u3000Manager'])).toEqual({ roles: ['owner', 'release manager'], mode: 'all' });
+    expect(normaliseTags(['ＰＲＯＤＵＣＴＩＯＮ', 'ﬁnal\u00a0cut'])).toEqual(['final-cut', 'production']);
+    expect(normaliseRolePart(' ＳＥＣＵＲＩＴＹ\u3000ＯＦＦＩＣＥＲ ')).toBe('security officer');
+    expect(normaliseRolePart('ｄｂａ')).toBe('dba');
+    // Decomposed and precomposed accents are one role.
+    expect(normaliseRolePart('Re\u0301seau')).toBe(normaliseRolePart('Réseau'));
+  });
+
+  // Plain ASCII pieces and spellings of each that have the same NFKC form.
+  const fullWidth = (c: string) => String.fromCodePoint(c.codePointAt(0)! - 0x21 + 0xff01);
+  const boldLetter = (c: string) => /[A-Z]/.test(c)
+    ? String.fromCodePoint(0x1d400 + c.charCodeAt(0) - 65)
+    : String.fromCodePoint(0x1d41a + c.charCodeAt(0) - 97);
+  const spellings = (piece: string): string[] => {
+    if (piece === ' ') return [' ', '\u3000', '\u00a0', '\u2003'];
+    if (piece === 'fi') return ['fi', '\ufb01', 'ｆｉ'];
+    if (piece === 'é') return ['é', 'e\u0301', 'ｅ\u0301'];
+    if (piece === '2') return ['2', '\u00b2', '２'];
+    return [...piece].reduce<string[]>((acc, c) => {
+      const forms = /[a-zA-Z]/.test(c) ? [c, fullWidth(c), boldLetter(c)] : [c, fullWidth(c)];
+      return acc.flatMap((prefix) => forms.map((f) => prefix + f)).slice(0, 12);
+    }, ['']);
+  };
+  const PIECES = ['owner', 'Operator', 'DBA', 'release', 'Manager', ' ', ' ', '+', ',', '&', '|', '/', '(', ')', '_', '-', '.',
+    'and', 'AND', 'or', 'Or', 'fi', 'é', '2', 'production', 'REAL', 'run'];
+  const arbTwoSpellings = fc.array(fc.record({ piece: fc.constantFrom(...PIECES), a: fc.nat(11), b: fc.nat(11) }), { maxLength: 14 })
+    .map((parts) => {
+      const pick = (piece: string, n: number) => { const forms = spellings(piece); return forms[n % forms.length]!; };
+      return [parts.map((p) => pick(p.piece, p.a)).join(''), parts.map((p) => pick(p.piece, p.b)).join('')] as const;
+    });
+
+  it('generated: NFKC-equivalent spellings give identical roles, modes and tags', () => {
+    fc.assert(fc.property(arbTwoSpellings, ([one, other]) => {
+      expect(compatibilityForm(one)).toBe(compatibilityForm(other));
+      expect(parseActors(one)).toEqual(parseActors(other));
+      expect(parseActors([one, 'x'])).toEqual(parseActors([other, 'x']));
+      expect(normaliseTags(one)).toEqual(normaliseTags(other));
+      expect(normaliseTags([one])).toEqual(normaliseTags([other]));
+      expect(normaliseRolePart(one)).toBe(normaliseRolePart(other));
+    }), { numRuns: 2000 });
+  });
+
+  it('generated: any string and its NFKC form normalise alike; a normalised role or tag is a fixed point', () => {
+    // Any code point but surrogates, often from the half-width and full-width forms block.
+    const codePoint = fc.oneof(fc.integer({ min: 0xff00, max: 0xffef }), fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff), fc.integer({ min: 0x20, max: 0x7e }));
+    const arbText = fc.string({ unit: codePoint.map((c) => String.fromCodePoint(c)), maxLength: 16 });
+    fc.assert(fc.property(arbText, (text) => {
+      const nfkc = compatibilityForm(text);
+      expect(parseActors(text)).toEqual(parseActors(nfkc));
+      expect(normaliseTags(text)).toEqual(normaliseTags(nfkc));
+      // A role the host wrote (a plan, a what-if grant) reads back as the same role.
+      const role = normaliseRolePart(text);
+      expect(normaliseRolePart(role)).toBe(role);
+      for (const tag of normaliseTags(text)) expect(normaliseTag(tag)).toBe(tag);
+    }), { numRuns: 3000 });
   });
 });

@@ -1,19 +1,26 @@
 // SPEC 1.2: tags and roles, normalised once by the host so the policy compares plain strings.
+// Every string is first put in NFKC form, so that a full-width `＋`, `／` or `ＡＮＤ` splits and
+// compares as its plain form; every result depends only on the NFKC form of its input.
 
-/** One tag: trimmed, lower-cased, `_` to `-`, runs of white space to `-`. */
-export function normaliseTag(raw: string): string {
-  return raw.trim().toLowerCase().replace(/_/g, '-').replace(/\s+/g, '-');
+/** SPEC 1.2's first step: compatibility characters (full-width, ligatures) as their plain forms. */
+export function compatibilityForm(text: string): string {
+  return text.normalize('NFKC');
 }
 
-/** A `blocks` value as sorted distinct tags: a string splits on `/` and `,`. */
+/** One tag: NFKC, trimmed, lower-cased, `_` to `-`, runs of white space to `-`. */
+export function normaliseTag(raw: string): string {
+  return compatibilityForm(raw).trim().toLowerCase().replace(/_/g, '-').replace(/\s+/g, '-');
+}
+
+/** A `blocks` value as sorted distinct tags: a string splits (after NFKC) on `/` and `,`. */
 export function normaliseTags(blocks: string | readonly string[]): string[] {
-  const parts = typeof blocks === 'string' ? blocks.split(/[/,]/) : blocks;
+  const parts = typeof blocks === 'string' ? compatibilityForm(blocks).split(/[/,]/) : blocks;
   return sortedDistinct(parts.map(normaliseTag).filter((t) => t !== ''));
 }
 
-/** One role: trimmed, lower-cased, inner white space collapsed to one space. */
+/** One role: NFKC, trimmed, lower-cased, inner white space collapsed to one space. */
 export function normaliseRolePart(raw: string): string {
-  return raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  return compatibilityForm(raw).trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 export type RoleMode = 'all' | 'any';
@@ -55,7 +62,8 @@ export function parseActors(actorNeeded: string | readonly string[]): Actors {
   if (typeof actorNeeded !== 'string') {
     return withRoles(actorNeeded.map(normaliseRolePart), 'all');
   }
-  const text = withoutParentheses(actorNeeded);
+  // NFKC before anything else: `（…）` are parentheses, `＋` and `ｏｒ` separators.
+  const text = withoutParentheses(compatibilityForm(actorNeeded));
   const hasAll = /[+,&]/.test(text) || AND.test(text);
   AND.lastIndex = 0;
   const hasAny = /\|/.test(text) || OR.test(text);
