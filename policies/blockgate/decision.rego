@@ -22,7 +22,7 @@ decision := {
 		some blocker_id in sort(blocker_satisfied)
 	],
 	"ignored_grants": ignored_grants,
-	"warnings": array.concat(verification_warnings, revoke_warnings),
+	"warnings": warnings,
 }
 
 denial(blocker_id) := {
@@ -119,6 +119,28 @@ ignored_pairs_by_block[block] contains [grant_id, reason] if {
 	block := object.get(data.world, ["grant_sort_block", grant_id], 0)
 }
 
+# SPEC 2.4: sorted by code, then message. Each code's list is sorted on its own and the lists
+# are joined in code order, so no one sort runs over all of them.
+warnings := array.concat(array.concat(applies_nowhere_warnings, verification_warnings), revoke_without_effect_warnings)
+
+# A loaded blocker none of whose tags the catalog carries can never block anything.
+applies_nowhere_warnings := [{"code": "blocker-applies-nowhere", "message": message} |
+	some message in sort({message |
+		some id, blocker in data.world.blockers
+		not blocker_reaches_catalog(blocker)
+		message := concat("", [blocker.where, ": blocker ", id, " applies nowhere: ", tags_not_in_catalog(blocker.tags)])
+	})
+]
+
+blocker_reaches_catalog(blocker) if {
+	some tag in blocker.tags
+	catalog_tags[tag]
+}
+
+tags_not_in_catalog(tags) := "it has no tags" if count(tags) == 0
+
+else := concat("", ["no catalog action or environment carries any of its tags (", concat(", ", sort(tags)), ")"])
+
 verification_warnings := [] if data.world.ledger.verified
 
 else := [{
@@ -126,12 +148,22 @@ else := [{
 	"message": "signatures were not checked (--insecure-no-verify): every ledger entry counts with its own role",
 }]
 
-# A revoke that could matter to this request but was itself ignored.
-revoke_warnings := [{"code": auth, "message": concat("", [where, ": revoke ", revoke_id, " of ", grant_id, " ignored (", auth, ")"])} |
-	some [_, where, revoke_id, grant_id, auth] in sort({[revoke.line, revoke.where, revoke.id, grant_id, revoke.auth] |
-		some blocker_id in relevant_blockers
+# A revoke naming a grant of an applicable blocker that does not take effect at `at` for a reason
+# other than time. One from another role never takes effect, so it is warned of even before it is issued.
+revoke_without_effect_warnings := [{"code": "revoke-without-effect", "message": message} |
+	some message in sort({message |
+		some blocker_id in blocker_applies
 		some grant_id in data.world.grants_by_blocker[blocker_id]
 		some revoke in data.world.revokes_by_grant[grant_id]
-		revoke.auth != "ok"
+		why := revoke_ineffective_because(revoke, data.world.grants[grant_id])
+		message := concat("", [revoke.where, ": revoke ", revoke.id, " of grant ", grant_id, " has no effect (", why, ")"])
 	})
 ]
+
+# Why a revoke can never take effect on its grant (SPEC 2.1): its key, or its role.
+revoke_ineffective_because(revoke, _) := revoke.auth if revoke.auth != "ok"
+
+revoke_ineffective_because(revoke, grant) := concat("", ["other-role: ", revoke.role, ", not the grant's ", grant.role]) if {
+	revoke.auth == "ok"
+	revoke.role != grant.role
+}

@@ -318,7 +318,6 @@ ignored_world := world(
 	[
 		grant("P-sec", "sec", ["P"], now - 500),
 		object.union(with_evidence(grant("I01", "owner", ["B"], now - 100)), {"auth": "unknown-key"}),
-		object.union(with_evidence(grant("I02", "owner", ["B"], now - 100)), {"auth": "bad-signature"}),
 		object.union(with_evidence(grant("I03", "owner", ["B"], now - 100)), {"auth": "role-mismatch"}),
 		with_evidence(grant("I04", "owner", ["B"], now - 100)),
 		object.union(with_evidence(grant("I05", "owner", ["B"], now - 100)), {"expires_at": now}),
@@ -340,7 +339,6 @@ test_ignored_grants_every_reason if {
 	d.satisfied == [{"blocker_id": "B", "grants": ["OK"]}]
 	d.ignored_grants == [
 		{"grant_id": "I01", "blocker_ids": ["B"], "reason": "unknown-key"},
-		{"grant_id": "I02", "blocker_ids": ["B"], "reason": "bad-signature"},
 		{"grant_id": "I03", "blocker_ids": ["B"], "reason": "role-mismatch"},
 		{"grant_id": "I04", "blocker_ids": ["B"], "reason": "revoked"},
 		{"grant_id": "I05", "blocker_ids": ["B"], "reason": "expired"},
@@ -428,36 +426,95 @@ test_no_warning_when_ledger_verified if {
 	decide(world([all_of("B", ["owner"], ["apply"])], [], [])).warnings == []
 }
 
-test_inauthentic_revoke_surfaces_in_warnings_with_its_auth_code if {
+# SPEC 2.4: revoke-without-effect, for a revoke of a grant of an applicable blocker that does
+# not take effect for a reason other than time, naming both ids and why.
+test_inauthentic_revokes_warn_revoke_without_effect if {
 	w := world(
 		[all_of("B", ["owner"], ["apply"])],
 		[grant("G1", "owner", ["B"], now - 10)],
 		[
 			object.union(revoke("R2", "owner", "G1", now - 5), {"auth": "unknown-key", "line": 3, "where": "ledger.jsonl line 3"}),
-			object.union(revoke("R1", "owner", "G1", now - 5), {"auth": "bad-signature", "line": 2, "where": "ledger.jsonl line 2"}),
+			object.union(revoke("R1", "owner", "G1", now - 5), {"auth": "role-mismatch", "line": 2, "where": "ledger.jsonl line 2"}),
 		],
 	)
 	d := decide(w)
 	d.allowed == true
 	d.satisfied == [{"blocker_id": "B", "grants": ["G1"]}]
 	d.warnings == [
-		{"code": "bad-signature", "message": "ledger.jsonl line 2: revoke R1 of G1 ignored (bad-signature)"},
-		{"code": "unknown-key", "message": "ledger.jsonl line 3: revoke R2 of G1 ignored (unknown-key)"},
+		{"code": "revoke-without-effect", "message": "ledger.jsonl line 2: revoke R1 of grant G1 has no effect (role-mismatch)"},
+		{"code": "revoke-without-effect", "message": "ledger.jsonl line 3: revoke R2 of grant G1 has no effect (unknown-key)"},
 	]
 }
 
-test_authentic_revoke_gives_no_warning if {
+test_revoke_by_another_role_warns_revoke_without_effect if {
 	w := world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [revoke("R1", "operator", "G1", now - 5)])
-	decide(w).warnings == []
 	decide(w).allowed == true
+	decide(w).warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R1: revoke R1 of grant G1 has no effect (other-role: operator, not the grant's owner)"}]
 }
 
-test_unverified_ledger_warning_comes_before_revoke_warnings if {
+# Issued after `at` and from another role: it will never take effect, so it warns already.
+test_revoke_by_another_role_warns_even_before_it_is_issued if {
+	w := world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [revoke("R1", "operator", "G1", now + 5)])
+	[x.code | some x in decide(w).warnings] == ["revoke-without-effect"]
+}
+
+# Only time stands in its way: no warning, before or after it takes effect.
+test_revoke_by_the_grants_role_gives_no_warning_early_or_late if {
+	late := world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [revoke("R1", "owner", "G1", now + 5)])
+	decide(late).warnings == []
+	decide(late).allowed == true
+	effective := world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [revoke("R1", "owner", "G1", now - 5)])
+	decide(effective).warnings == []
+	decide(effective).allowed == false
+}
+
+test_inauthentic_revoke_before_at_of_own_role_warns_with_its_auth_only if {
+	w := world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [object.union(revoke("R1", "operator", "G1", now + 5), {"auth": "unknown-key"})])
+	decide(w).warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R1: revoke R1 of grant G1 has no effect (unknown-key)"}]
+}
+
+test_warnings_sorted_by_code_then_message if {
 	w := object.union(
-		world([all_of("B", ["owner"], ["apply"])], [grant("G1", "owner", ["B"], now - 10)], [object.union(revoke("R1", "owner", "G1", now - 5), {"auth": "role-mismatch"})]),
+		world(
+			[all_of("B", ["owner"], ["apply"]), all_of("Z", ["owner"], ["nowhere"]), all_of("A", ["owner"], [])],
+			[grant("G1", "owner", ["B"], now - 10)],
+			[object.union(revoke("R1", "owner", "G1", now - 5), {"auth": "role-mismatch"}), revoke("R0", "dba", "G1", now - 5)],
+		),
 		{"ledger": {"verified": false}},
 	)
-	[x.code | some x in decide(w).warnings] == ["ledger-not-verified", "role-mismatch"]
+	decide(w).warnings == [
+		{"code": "blocker-applies-nowhere", "message": "map.json line 1: blocker A applies nowhere: it has no tags"},
+		{"code": "blocker-applies-nowhere", "message": "map.json line 1: blocker Z applies nowhere: no catalog action or environment carries any of its tags (nowhere)"},
+		{"code": "ledger-not-verified", "message": "signatures were not checked (--insecure-no-verify): every ledger entry counts with its own role"},
+		{"code": "revoke-without-effect", "message": "ledger.jsonl R0: revoke R0 of grant G1 has no effect (other-role: dba, not the grant's owner)"},
+		{"code": "revoke-without-effect", "message": "ledger.jsonl R1: revoke R1 of grant G1 has no effect (role-mismatch)"},
+	]
+}
+
+test_blocker_applies_nowhere_for_every_loaded_blocker_whatever_the_request if {
+	# Tags of no catalog entry, resolved by the map or not; a blocker with one known tag is fine.
+	w := world_resolved(
+		[all_of("B", ["owner"], ["aply"]), all_of("C", ["owner"], ["prod", "staging"]), all_of("D", ["owner"], ["prod", "apply"])],
+		[],
+		["C"],
+	)
+	expected := [
+		{"code": "blocker-applies-nowhere", "message": "map.json line 1: blocker B applies nowhere: no catalog action or environment carries any of its tags (aply)"},
+		{"code": "blocker-applies-nowhere", "message": "map.json line 1: blocker C applies nowhere: no catalog action or environment carries any of its tags (prod, staging)"},
+	]
+	decide(w).warnings == expected
+	decide_for(w, {"action": "permit", "environment": "development", "at": now}).warnings == expected
+
+	# An unknown request still gets them: warnings never change allowed.
+	d := decide_for(w, {"action": "deploy", "environment": "staging", "at": now})
+	d.allowed == false
+	d.warnings == expected
+}
+
+test_blocker_applies_nowhere_follows_the_catalog if {
+	catalog := {"actions": {"apply": {"tags": ["apply"]}, "aply": {"tags": []}}, "environments": {"production": {"tags": ["staging"]}}}
+	w := make_world(catalog, [all_of("B", ["owner"], ["staging"]), all_of("C", ["owner"], ["production"])], [], [])
+	[x.message | some x in decide(w).warnings] == ["map.json line 1: blocker C applies nowhere: no catalog action or environment carries any of its tags (production)"]
 }
 
 # --- the decision's helper rules, directly ---------------------------------------------------
@@ -516,18 +573,29 @@ test_verification_warnings_rule if {
 	[w.code | some w in blockgate.verification_warnings] == ["ledger-not-verified"] with data.world as object.union(reasons_world, {"ledger": {"verified": false}}) with input as request
 }
 
-test_revoke_warnings_rule if {
-	blockgate.revoke_warnings == [{"code": "unknown-key", "message": "ledger.jsonl R-1: revoke R-1 of G-owner ignored (unknown-key)"}] with data.world as reasons_world with input as request
+test_revoke_without_effect_warnings_rule if {
+	blockgate.revoke_without_effect_warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R-1: revoke R-1 of grant G-owner has no effect (unknown-key)"}] with data.world as reasons_world with input as request
 }
 
-test_revoke_warning_only_for_grants_of_relevant_blockers if {
+# "names a grant of an applicable blocker": not a prerequisite's, nor one of a blocker that does not apply.
+test_revoke_warning_only_for_grants_of_applicable_blockers if {
 	w := world(
-		[all_of("B", ["owner"], ["apply"]), all_of("X", ["owner"], ["permit"])],
-		[grant("G1", "owner", ["X"], now - 10)],
-		[object.union(revoke("R1", "owner", "G1", now - 5), {"auth": "bad-signature"})],
+		[after(all_of("B", ["owner"], ["apply"]), ["P"]), all_of("P", ["owner"], ["permit"])],
+		[grant("G1", "owner", ["P"], now - 10)],
+		[revoke("R1", "operator", "G1", now - 5)],
 	)
 	decide(w).warnings == []
-	decide_for(w, {"action": "permit", "environment": "staging", "at": now}).warnings == [{"code": "bad-signature", "message": "ledger.jsonl R1: revoke R1 of G1 ignored (bad-signature)"}]
+	decide_for(w, {"action": "permit", "environment": "staging", "at": now}).warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R1: revoke R1 of grant G1 has no effect (other-role: operator, not the grant's owner)"}]
+}
+
+# One warning per revoke, however many applicable blockers its grant resolves.
+test_revoke_warning_once_per_revoke if {
+	w := world(
+		[all_of("A", ["owner"], ["apply"]), all_of("B", ["owner"], ["production"])],
+		[grant("G1", "owner", ["A", "B"], now - 10)],
+		[revoke("R1", "operator", "G1", now - 5)],
+	)
+	count(decide(w).warnings) == 1
 }
 
 # --- ignored grants sorted block by block (data.world.grant_sort_block) -------------------------
@@ -540,7 +608,7 @@ sort_block_world := world(
 		grant("G10", "operator", ["B", "C"], now - 10),
 		grant("G2", "operator", ["B"], now - 10),
 		grant("G1", "operator", ["C"], now - 10),
-		object.union(grant("G3", "owner", ["C"], now - 10), {"auth": "bad-signature"}),
+		object.union(grant("G3", "owner", ["C"], now - 10), {"auth": "unknown-key"}),
 		grant("A9", "owner", ["C"], now - 10),
 		object.union(grant("Z1", "owner", ["B"], now + 10), {}),
 		grant("G20", "sec", ["B", "C"], now - 10),
@@ -557,6 +625,6 @@ test_ignored_grants_sorted_the_same_with_and_without_sort_blocks if {
 	blocked == plain
 	[g.grant_id | some g in plain] == ["A9", "G1", "G10", "G2", "G20", "G3", "Z1"]
 	plain[2] == {"grant_id": "G10", "blocker_ids": ["B", "C"], "reason": "role-not-required"}
-	plain[5] == {"grant_id": "G3", "blocker_ids": ["C"], "reason": "bad-signature"}
+	plain[5] == {"grant_id": "G3", "blocker_ids": ["C"], "reason": "unknown-key"}
 	plain[6] == {"grant_id": "Z1", "blocker_ids": ["B"], "reason": "not-yet-valid"}
 }

@@ -31,10 +31,6 @@ test_grant_status_unknown_key_comes_first if {
 	status_of(object.union(broken, {"auth": "unknown-key"}), broken_revokes) == "unknown-key"
 }
 
-test_grant_status_bad_signature_comes_first if {
-	status_of(object.union(broken, {"auth": "bad-signature"}), broken_revokes) == "bad-signature"
-}
-
 test_grant_status_role_mismatch_comes_first if {
 	status_of(object.union(broken, {"auth": "role-mismatch"}), broken_revokes) == "role-mismatch"
 }
@@ -122,7 +118,7 @@ test_revoke_issued_exactly_at_request_time_is_effective if {
 }
 
 test_every_inauthentic_revoke_is_ignored if {
-	every auth in ["unknown-key", "bad-signature", "role-mismatch"] {
+	every auth in ["unknown-key", "role-mismatch"] {
 		r := object.union(revoke("R1", "owner", "G1", now - 5), {"auth": auth})
 		status_of(grant("G1", "owner", ["B"], now - 10), [r]) == "in-force"
 	}

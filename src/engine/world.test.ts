@@ -62,7 +62,7 @@ describe('buildWorld', () => {
     const w = world({
       entries: [
         entry(grant('G-1', { role: '  Release   Manager ', target: 'QT001', evidence: [{ uri: 'u', sha256: 'a'.repeat(64) }], note: 'n' })),
-        entry(grant('G-2', { evidence: [] }), 'bad-signature'),
+        entry(grant('G-2', { evidence: [] }), 'role-mismatch'),
         entry(grant('G-3', { resolves: ['B-1', 'B-2'] }), 'unknown-key'),
       ],
     });
@@ -70,7 +70,7 @@ describe('buildWorld', () => {
       id: 'G-1', role: 'release manager', action: 'apply', environment: 'production', target: 'QT001', resolves: ['B-1'],
       issued_at: Date.UTC(2026, 10, 20, 10), has_evidence: true, auth: 'ok', where: 'grants.jsonl line 1', line: 1,
     });
-    expect(w.grants['G-2']).toMatchObject({ has_evidence: false, auth: 'bad-signature', line: 2 });
+    expect(w.grants['G-2']).toMatchObject({ has_evidence: false, auth: 'role-mismatch', line: 2 });
     expect('target' in w.grants['G-2']!).toBe(false);
     expect('expires_at' in w.grants['G-2']!).toBe(false);
     expect(w.grants['G-3']!.auth).toBe('unknown-key');
@@ -160,6 +160,31 @@ describe('buildWorld', () => {
     });
     expect(JSON.parse(JSON.stringify(w))).toEqual(w);
     expect(w.blockers['B-0']!.problem).toBe('no-role');
+  });
+
+  it('an entry whose signature failed is refused, never passed on as ignored (SPEC 1.4: no bad-signature)', () => {
+    // An ignored revoke would bring its grant back: the ledger reader must have rejected it.
+    for (const type of ['grant', 'revoke'] as const) {
+      const fields: EntryFields = type === 'grant' ? grant('G-1')
+        : { id: 'R-1', type: 'revoke', role: 'owner', issued_at: '2026-11-21T00:00:00Z', revokes: 'G-1' };
+      const build = () => world({ entries: [entry(fields, 'bad-signature')] });
+      expect(build).toThrow(BlockgateError);
+      expect(build).toThrow(/grants\.jsonl line 1: entry [GR]-1 has authenticity "bad-signature", which is no ignore reason/);
+      try { build(); } catch (e) { expect((e as BlockgateError).code).toBe('internal'); }
+    }
+  });
+
+  it('roles are put in NFKC form on both sides: grants, revokes and trusted keys (SPEC 1.2)', () => {
+    const w = world({
+      entries: [
+        entry(grant('G-1', { role: 'ＲＥＬＥＡＳＥ\u3000Ｍａｎａｇｅｒ' })),
+        entry({ id: 'R-1', type: 'revoke', role: 'Ｏｗｎｅｒ', issued_at: '2026-11-21T00:00:00Z', revokes: 'G-1' }),
+      ],
+      trustedRoles: ['ｏｗｎｅｒ', 'owner', 'Release Manager'],
+    });
+    expect(w.grants['G-1']!.role).toBe('release manager');
+    expect(w.revokes_by_grant['G-1']![0]!.role).toBe('owner');
+    expect(w.trusted_roles).toEqual(['owner', 'release manager']);
   });
 
   it('a time that slipped past the schemas is refused (bad-time), never decided on', () => {

@@ -8,12 +8,20 @@ import { parseTime } from '../schema/time.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { BlockgateError } from '../errors.js';
 
-export type Authenticity = 'ok' | 'unknown-key' | 'bad-signature' | 'role-mismatch';
+/** SPEC 1.4: authentic, or the two reasons a single entry is only ignored. */
+export type Authenticity = 'ok' | 'unknown-key' | 'role-mismatch';
+
+const AUTHENTICITIES: readonly Authenticity[] = ['ok', 'unknown-key', 'role-mismatch'];
+
+function isAuthenticity(auth: string): auth is Authenticity {
+  return (AUTHENTICITIES as readonly string[]).includes(auth);
+}
 
 /** One ledger (or hypothetical) entry as the world needs it. */
 export interface WorldEntry {
   fields: EntryFields;
-  auth: Authenticity;
+  /** The ledger reader's verdict; buildWorld takes only an Authenticity and refuses anything else. */
+  auth: string;
   /** "grants.jsonl line 4": where the entry stands, for messages. */
   where: string;
   line: number;
@@ -103,6 +111,11 @@ export function buildWorld(src: WorldSources): World {
   const byBlocker = new Map<string, string[]>();
   const revokes = new Map<string, PolicyRevoke[]>();
   for (const { fields, auth, where, line } of src.entries) {
+    // Any other verdict (a signature that did not verify) rejects the ledger before this point;
+    // passed on, an ignored revoke would bring its grant back, so nothing is decided.
+    if (!isAuthenticity(auth)) {
+      throw new BlockgateError('internal', `${where}: entry ${fields.id} has authenticity "${auth}", which is no ignore reason (SPEC 1.4)`);
+    }
     const role = normaliseRolePart(fields.role);
     if (fields.type === 'grant') {
       const grant: PolicyGrant = {
