@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { loadBlockerMaps } from '../load/maps.js';
 import { DEFAULT_CATALOG } from '../load/catalog.js';
 import { buildWorld, type WorldEntry } from './world.js';
-import { Engine } from './engine.js';
-import { timeBreakpoints, timeClass } from './memo.js';
+import { Engine, type PolicyRequest } from './engine.js';
+import { DecisionMemo, timeBreakpoints, timeClass } from './memo.js';
 import type { EntryFields } from '../schema/types.js';
 
 const MAP = fileURLToPath(new URL('../../fixtures/fix7/production-readiness-blocker-map.json', import.meta.url));
@@ -78,5 +82,59 @@ describe('the memo never changes an answer', () => {
     const d = memo.decide({ action: 'apply', environment: 'production', at: T0 });
     expect(Object.isFrozen(d)).toBe(true);
     expect(Object.isFrozen(d.denials)).toBe(true);
+  });
+});
+
+function policyRequest(r: { action: string; environment: string; target: string | undefined; at: number }): PolicyRequest {
+  const { target, ...rest } = r;
+  return target === undefined ? rest : { ...rest, target };
+}
+
+describe('the memo key is unambiguous', () => {
+  it('keeps apart cells whose names joined by U+0000 read alike, so a cached allow never answers another cell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blockgate-memo-'));
+    const map = join(dir, 'map.json');
+    writeFileSync(map, JSON.stringify({ blockers: [{ id: 'B-Y', actor_needed: 'owner', blocks: 'y' }] }));
+    const { set } = loadBlockerMaps([map]);
+    // The catalog loader refuses control characters in names; the engine must not depend on it.
+    const catalog = {
+      actions: { 'a\u0000b': { tags: ['x'] }, a: { tags: ['y'] } },
+      environments: { c: { tags: [] }, 'b\u0000c': { tags: [] } },
+    };
+    const engine = Engine.open(buildWorld({ blockers: set, catalog, entries: [], verified: true, trustedRoles: null }));
+    expect(engine.decide({ action: 'a\u0000b', environment: 'c', at: T0 }).allowed).toBe(true);
+    const other = engine.decide({ action: 'a', environment: 'b\u0000c', at: T0 });
+    expect(other.allowed).toBe(false);
+    expect(other.denials.map((d) => d.blocker_id)).toEqual(['B-Y']);
+  });
+
+  it('generated: two requests share a key only when they are the same request in the same time class', () => {
+    const memo = new DecisionMemo<unknown>(Float64Array.from([10, 20]));
+    // Few characters, separators among them: requests that read alike when joined are common.
+    const part = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', '\u0000'), maxLength: 2 }),
+      fc.string({ unit: fc.constantFrom('a', '\u0000', '\u0001', '\u0002', '"', ',', '\\', '[', ']'), maxLength: 3 }),
+    );
+    const request = fc.record({
+      action: part, environment: part, target: fc.option(part, { nil: undefined }), at: fc.constantFrom(5, 10, 15, 20, 25),
+    });
+    fc.assert(fc.property(fc.constantFrom('decision', 'plan'), request, fc.constantFrom('decision', 'plan'), request, (e1, r1, e2, r2) => {
+      const same = e1 === e2 && r1.action === r2.action && r1.environment === r2.environment && r1.target === r2.target
+        && timeClass(Float64Array.from([10, 20]), r1.at) === timeClass(Float64Array.from([10, 20]), r2.at);
+      expect(memo.key(e1, policyRequest(r1)) === memo.key(e2, policyRequest(r2))).toBe(same);
+    }), { numRuns: 5000 });
+  });
+
+  it('generated: moving a U+0000 from one name to the next makes another key', () => {
+    const memo = new DecisionMemo<unknown>(new Float64Array(0));
+    const name = fc.string({ maxLength: 4 });
+    fc.assert(fc.property(name, name, name, fc.option(name, { nil: undefined }), (a, b, c, target) => {
+      const joinedInAction = policyRequest({ action: `${a}\u0000${b}`, environment: c, target, at: 0 });
+      const joinedInEnvironment = policyRequest({ action: a, environment: `${b}\u0000${c}`, target, at: 0 });
+      expect(memo.key('decision', joinedInAction)).not.toBe(memo.key('decision', joinedInEnvironment));
+      const targetJoined = policyRequest({ action: a, environment: `${b}\u0000${c}`, target: undefined, at: 0 });
+      const targetApart = policyRequest({ action: a, environment: b, target: `\u0002${c}`, at: 0 });
+      expect(memo.key('decision', targetJoined)).not.toBe(memo.key('decision', targetApart));
+    }), { numRuns: 2000 });
   });
 });

@@ -35,9 +35,12 @@ export class DecisionMemo<T> {
 
   constructor(private readonly breakpoints: Float64Array) {}
 
+  /**
+   * One key per distinct request: a JSON array quotes every part, so no name can contain the
+   * separator of another (names joined by U+0000 collided, and served one cell's answer for another).
+   */
   key(entrypoint: string, request: PolicyRequest): string {
-    const target = request.target === undefined ? '\u0001' : `\u0002${request.target}`;
-    return `${entrypoint}\u0000${request.action}\u0000${request.environment}\u0000${target}\u0000${timeClass(this.breakpoints, request.at)}`;
+    return JSON.stringify([entrypoint, request.action, request.environment, request.target ?? null, timeClass(this.breakpoints, request.at)]);
   }
 
   get(key: string): T | undefined {
