@@ -1,9 +1,11 @@
 // The command line: a thin edge over the library. Parses flags, runs one command, renders, exits.
 
-import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import yargs, { type CommandModule } from 'yargs';
 import { BlockgateError } from '../errors.js';
 import { exitCodeForError, EXIT } from './exit.js';
 import { CommandContext, processIO, renderContext, type CliIO, type Outcome } from './context.js';
+import { checkCommandArgs, checkTopLevel, isHelpOrVersion, splitAtTerminator, type FlagTable } from './argv.js';
 import { getRenderer, FORMATS } from '../render/index.js';
 import { readSealedBundle } from '../engine/bundle.js';
 import { checkCommand } from './commands/check.js';
@@ -19,8 +21,9 @@ import { reportCommand } from './commands/report.js';
 /** The --format the user asked for, read from the raw arguments so that even usage errors honour it. */
 function requestedFormat(args: readonly string[]): string {
   let format = 'text';
-  args.forEach((arg, i) => {
-    if (arg === '--format' && args[i + 1] !== undefined) format = args[i + 1]!;
+  const { head } = splitAtTerminator(args);
+  head.forEach((arg, i) => {
+    if (arg === '--format' && head[i + 1] !== undefined) format = head[i + 1]!;
     else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
   });
   return format;
@@ -42,15 +45,8 @@ function internal(error: unknown): BlockgateError {
 /** Flags that may be given more than once; yargs would silently turn any other into an array. */
 const REPEATABLE = new Set(['blockers', 'revoke', 'resolves', 'evidence']);
 
-const BOOLEAN_VALUES = new Set(['true', 'false']);
-
-/** `--flag=maybe` on a boolean flag: yargs would read it as false; refuse it instead. */
-function refuseNonBooleanValues(args: readonly string[]): void {
-  for (const arg of args) {
-    const m = /^--(insecure-no-verify|explain-plan|emit-ledger-template|help|version)=(.*)$/.exec(arg);
-    if (m && !BOOLEAN_VALUES.has(m[2]!)) throw new BlockgateError('usage', `--${m[1]} takes no value (or true/false), not "${m[2]}"`);
-  }
-}
+/** Commands that hand the tokens after `--` to a command line they run (issue 12's `exec`). */
+const TAKES_TAIL = new Set(['exec']);
 
 function refuseRepeatedFlags(argv: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(argv)) {
@@ -59,14 +55,85 @@ function refuseRepeatedFlags(argv: Record<string, unknown>): void {
   }
 }
 
-export async function run(args: readonly string[], io: CliIO = processIO()): Promise<number> {
+/** The part of a yargs instance the argument checks read: the running command and its flags. */
+interface ParserView {
+  getOptions(): FlagTable;
+  getInternalMethods?: () => { getContext(): { commands: string[] } };
+}
+
+/** The raw tokens against SPEC 3, once, for the innermost command (yargs calls this at every level). */
+function argvContract(args: readonly string[]) {
+  let checked = false;
+  return (_argv: unknown, parser: ParserView): void => {
+    if (checked) return;
+    checked = true;
+    const context = parser.getInternalMethods?.().getContext();
+    // Without the command path the checks cannot run, and an unchecked vector is never run.
+    if (context === undefined || !Array.isArray(context.commands)) throw new BlockgateError('internal', 'the argument checks cannot see the command');
+    const path = [...context.commands];
+    checkCommandArgs(args, { path, flags: parser.getOptions(), takesTail: TAKES_TAIL.has(path[0] ?? '') });
+  };
+}
+
+/** The first word of each command's yargs spelling: `replay <file>` is `replay`. */
+function commandNames(modules: readonly CommandModule<any, any>[]): Set<string> {
+  return new Set(modules.map((m) => String(Array.isArray(m.command) ? m.command[0] : m.command).split(' ')[0]!));
+}
+
+/** blockgate's own version, from its package.json, wherever it is installed. */
+function ownVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where output to the process goes; a reader that closed the pipe early ends the run quietly with exit 1. */
+function guardedProcessIO(): { io: CliIO; broken: () => boolean } {
+  let broken = false;
+  const onError = () => {
+    broken = true;
+    // The output was not delivered, so the run did not succeed; set here too, for an error after run() returned.
+    process.exitCode = EXIT.failure;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  const io = processIO();
+  const write = (stream: NodeJS.WriteStream) => (text: string) => {
+    if (!broken && !stream.destroyed) stream.write(text);
+  };
+  return { io: { ...io, stdout: write(process.stdout), stderr: write(process.stderr) }, broken: () => broken };
+}
+
+/**
+ * Runs one command line. Without an `io`, it writes to the process, and a closed pipe on stdout
+ * or stderr makes the exit code 1 (never a stack trace; never 0 for output nobody received).
+ */
+export async function run(args: readonly string[], io?: CliIO): Promise<number> {
+  if (io !== undefined) return runWith(args, io);
+  const guarded = guardedProcessIO();
+  const code = await runWith(args, guarded.io);
+  // A write error on a pipe arrives as an event: let it land before the exit code is given.
+  await new Promise((resolve) => setImmediate(resolve));
+  return guarded.broken() ? EXIT.failure : code;
+}
+
+async function runWith(args: readonly string[], io: CliIO): Promise<number> {
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
     const e = internal(error);
     const renderer = getRenderer(errorFormat(args));
-    const text = renderer.error(e.toProblem(), e.problems, renderContext(io));
-    // JSON errors go to stdout (one object, errors included); text errors to stderr.
-    return renderer.format === 'json' ? { output: text, exitCode: exitCodeForError(e) } : (io.stderr(text), { output: '', exitCode: exitCodeForError(e) });
+    const ctx = renderContext(io);
+    const text = renderer.error(e.toProblem(), e.problems, ctx);
+    if (renderer.errorsTo === 'stderr') {
+      io.stderr(text);
+      return { output: '', exitCode: exitCodeForError(e) };
+    }
+    // A document format carries the error on stdout (SPEC 3); a person reading the log still sees it.
+    if (renderer.format !== 'json') io.stderr(getRenderer('text').error(e.toProblem(), e.problems, ctx));
+    return { output: text, exitCode: exitCodeForError(e) };
   };
   const runCommand = async (fn: (ctx: CommandContext) => Promise<Outcome>, format: string): Promise<void> => {
     try {
@@ -79,18 +146,19 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
   };
   const runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => runCommand(fn, requestedFormat(args));
 
+  const commands: CommandModule<any, any>[] = [
+    checkCommand(runner), planCommand(runner), matrixCommand(runner), whatIfCommand(runner), reportCommand(runner),
+    validateCommand(runner), ledgerCommand(runner), serveCommand(runner), replayCommand(runner),
+  ];
   const cli = yargs([...args])
     .scriptName('blockgate')
     .usage('$0 <command> [options]\n\nA policy-as-code gate for risky operations: blocker maps and a signed grant ledger in, a decision with its reasons out.')
-    .command(checkCommand(runner))
-    .command(planCommand(runner))
-    .command(matrixCommand(runner))
-    .command(whatIfCommand(runner))
-    .command(reportCommand(runner))
-    .command(validateCommand(runner))
-    .command(ledgerCommand(runner))
-    .command(serveCommand(runner))
-    .command(replayCommand(runner))
+    .version(ownVersion())
+    .alias('v', 'version')
+    .alias('h', 'help');
+  for (const command of commands) cli.command(command);
+  cli
+    .middleware(argvContract(args) as never, true)
     .middleware(refuseRepeatedFlags)
     .demandCommand(1, 'give a command')
     .strict()
@@ -104,7 +172,7 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
 
   let helpShown = '';
   try {
-    refuseNonBooleanValues(args);
+    checkTopLevel(args, commandNames(commands));
     await cli.parseAsync([...args], {}, (err, _argv, output) => {
       if (!err && output) helpShown = output;
     });
@@ -112,9 +180,12 @@ export async function run(args: readonly string[], io: CliIO = processIO()): Pro
     outcome = fail(error);
   }
   if (outcome === undefined) {
-    // --help or --version: yargs produced the text and ran no command.
-    if (helpShown) io.stdout(`${helpShown}\n`);
-    return EXIT.ok;
+    // --help or --version alone: yargs produced the text and ran no command. Anything else that ran nothing is a failure.
+    if (!helpShown || !isHelpOrVersion(args[args.length - 1] ?? '')) outcome = fail(new BlockgateError('usage', 'nothing was run: give a command (see blockgate --help)'));
+    else {
+      io.stdout(`${helpShown}\n`);
+      return EXIT.ok;
+    }
   }
   io.stdout(outcome.output);
   return outcome.exitCode;

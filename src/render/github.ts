@@ -83,6 +83,7 @@ function whatIfCommands(w: WhatIf, detail?: MatrixDetail): string {
 
 export const githubRenderer: Renderer = {
   format: 'github',
+  errorsTo: 'stderr',
   check: ({ decision, plan }) => checkCommands(cellOfDecision(decision), plan),
   matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => matrixCommands(cellsOfRows(rows, detail), 'matrix'),
   whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => whatIfCommands(w, detail),

@@ -6,6 +6,7 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export const jsonRenderer: Renderer = {
   format: 'json',
+  errorsTo: 'stdout',
   check: ({ decision, plan }) => json(plan === undefined ? decision : { ...decision, plan }),
   plan: (plan) => json(plan),
   matrix: (rows) => json({ matrix: rows }),

@@ -4,7 +4,8 @@
 import type { MatrixRow, Plan, WhatIf } from '../gate.js';
 import { cellName, cellOfDecision, cellsOfRows, denialDetails, problemOf, whatIfCells, type Cell } from './cells.js';
 import type { MatrixDetail, Renderer } from './renderer.js';
-import { planSentences, textRenderer } from './text.js';
+import type { Problem } from '../errors.js';
+import { planSentences } from './text.js';
 
 // Characters XML 1.0 cannot carry at all, lone surrogates included: replaced, never dropped silently.
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -104,11 +105,36 @@ function document(cells: Cell[], plan?: Plan): string {
   ].join('\n');
 }
 
+/**
+ * An error as a report CI can still upload (SPEC 3): one failed test case per problem, named by
+ * its code, carrying the message (and the file and line, when there are).
+ */
+function errorDocument(all: readonly Problem[]): string {
+  const cases = all.map((p) => {
+    const where = p.file === undefined ? '' : `\nfile: ${p.file}${p.line === undefined ? '' : ` line ${p.line}`}`;
+    return [
+      `    <testcase${attrs({ name: p.code, classname: 'blockgate.error', file: p.file })}>`,
+      `      <failure${attrs({ type: p.code, message: p.message })}>${xmlText(`${p.code}: ${p.message}${where}`)}</failure>`,
+      '    </testcase>',
+    ].join('\n');
+  });
+  const counts = { tests: all.length, failures: all.length, errors: 0, skipped: 0 };
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'blockgate', ...counts })}>`,
+    `  <testsuite${attrs({ name: 'blockgate error: nothing was decided', ...counts })}>`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
 export const junitRenderer: Renderer = {
   format: 'junit',
+  errorsTo: 'stdout',
   check: ({ decision, plan }) => document([cellOfDecision(decision)], plan),
   matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => document(cellsOfRows(rows, detail)),
   whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => document(whatIfCells(w, detail)),
-  // Errors go to stderr, for a person: as text.
-  error: (problem, all, ctx) => textRenderer.error(problem, all, ctx),
+  error: (problem, all) => errorDocument(all.length > 0 ? all : [problem]),
 };

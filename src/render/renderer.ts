@@ -74,6 +74,11 @@ export interface ReadinessReport {
 
 export interface Renderer {
   readonly format: string;
+  /**
+   * Where `error()` output goes: `stdout` for a format whose stdout is one document, errors
+   * included (SPEC 3: json, junit, sarif); `stderr` for lines a person or a CI runner reads.
+   */
+  readonly errorsTo: 'stdout' | 'stderr';
   check(result: CheckResult, ctx: RenderContext): string;
   plan?(plan: Plan, ctx: RenderContext): string;
   matrix?(rows: MatrixRow[], ctx: RenderContext, detail?: MatrixDetail): string;

@@ -3,11 +3,12 @@
 
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
+import type { Log, Notification, ReportingDescriptor, Result, Run } from 'sarif';
+import type { Problem } from '../errors.js';
 import type { MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
 import { cellName, cellOfDecision, deniedVerb, cellsOfRows, itemOf, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
 import type { MatrixDetail, Renderer } from './renderer.js';
-import { planSentences, textRenderer } from './text.js';
+import { planSentences } from './text.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -111,11 +112,38 @@ function whatIfLog(w: WhatIf, detail?: MatrixDetail): string {
   return log(cells, { changes: w.changes, allowed_cells: cells.filter((c) => c.allowed).length }, policyOf(cells, detail));
 }
 
+/**
+ * An error as a log code scanning can still upload (SPEC 3): a run with no results whose
+ * invocation failed, one tool execution notification per problem, with its code and message.
+ */
+function errorLog(all: readonly Problem[]): string {
+  const notifications: Notification[] = all.map((p) => {
+    const n: Notification = { level: 'error', message: { text: p.message }, descriptor: { id: p.code } };
+    if (p.file !== undefined) {
+      n.locations = [{
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(p.file) },
+          ...(p.line === undefined ? {} : { region: { startLine: p.line } }),
+        },
+      }];
+    }
+    return n;
+  });
+  const run: Run = {
+    tool: { driver: { name: 'blockgate', rules: [] } },
+    invocations: [{ executionSuccessful: false, toolExecutionNotifications: notifications }],
+    results: [],
+    properties: { allowed: false, error: { code: all[0]?.code, message: all[0]?.message } },
+  };
+  const doc: Log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
 export const sarifRenderer: Renderer = {
   format: 'sarif',
+  errorsTo: 'stdout',
   check: ({ decision, plan }) => checkLog(cellOfDecision(decision), plan),
   matrix: (rows, _ctx, detail) => matrixLog(rows, detail),
   whatIf: (w, _ctx, detail) => whatIfLog(w, detail),
-  // Errors go to stderr, for a person: as text.
-  error: (problem, all, ctx) => textRenderer.error(problem, all, ctx),
+  error: (problem, all) => errorLog(all.length > 0 ? all : [problem]),
 };

@@ -174,6 +174,7 @@ function reportText(r: Report, ctx: RenderContext): string {
 
 export const textRenderer: Renderer = {
   format: 'text',
+  errorsTo: 'stderr',
   check: ({ decision, plan }, ctx) => checkText(decision, plan, ctx),
   plan: (plan, ctx) => {
     const paint = painter(ctx);
