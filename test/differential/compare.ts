@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PolicyDecision, PolicyPlan } from '../../src/engine/results.js';
 import type { HostAnswer } from './host.js';
-import { sortedUnique, type ModelDecision } from './model.js';
+import { compareCodePoints, sortedUnique, type ModelDecision, type ModelWarning } from './model.js';
 
 const show = (v: unknown) => JSON.stringify(v);
 
@@ -22,11 +22,28 @@ export function compareWithModel(host: PolicyDecision, model: ModelDecision): st
   const hostIgnored = sortedUnique(host.ignored_grants.map(key));
   const modelIgnored = sortedUnique(model.ignored_grants.map(key));
   if (!isDeepStrictEqual(hostIgnored, modelIgnored)) out.push(`ignored_grants: bundle ${show(hostIgnored)}, model ${show(modelIgnored)}`);
-  const notVerified = (codes: string[]) => codes.includes('ledger-not-verified');
-  if (notVerified(host.warnings.map((w) => w.code)) !== notVerified(model.warnings)) {
-    out.push(`warnings: bundle ${show(host.warnings)}, model ${show(model.warnings)}`);
-  }
+  const sorted = [...host.warnings].sort((a, b) => compareCodePoints(a.code, b.code) || compareCodePoints(a.message, b.message));
+  if (!isDeepStrictEqual(sorted, host.warnings)) out.push(`warnings not sorted by code, then message: ${show(host.warnings)}`);
+  const hostKeys = host.warnings.map(warningKey).sort((a, b) => compareCodePoints(a.code, b.code) || compareCodePoints(a.key, b.key));
+  if (!isDeepStrictEqual(hostKeys, model.warnings)) out.push(`warnings: bundle ${show(host.warnings)}, model ${show(model.warnings)}`);
   return out;
+}
+
+/**
+ * What a warning's message names, read back as the model states it. The wording is the policy's
+ * (pinned by its Rego tests); this reads only the ids, the ledger line and the reason out of it.
+ */
+function warningKey(w: { code: string; message: string }): ModelWarning {
+  const code = w.code as ModelWarning['code'];
+  if (code === 'revoke-without-effect') {
+    const m = /line (\d+): revoke (\S+) of grant (\S+) has no effect \(([a-z-]+)/.exec(w.message);
+    return { code, key: m ? `${m[1]}|${m[2]}|${m[3]}|${m[4]}` : `unreadable: ${w.message}` };
+  }
+  if (code === 'blocker-applies-nowhere') {
+    const m = /: blocker (\S+) applies nowhere: /.exec(w.message);
+    return { code, key: m ? m[1]! : `unreadable: ${w.message}` };
+  }
+  return { code, key: code === 'ledger-not-verified' ? '' : w.message };
 }
 
 /** (a) against (b): the whole decision and plan, field for field. */

@@ -44,6 +44,7 @@ describe.skipIf(fuzzing)('differential: bundle vs opa eval vs model', () => {
       + `(in process ${(stats.inProcessMs / 1000).toFixed(1)} s, opa ${(stats.opaMs / 1000).toFixed(1)} s)`);
     console.log(`denial reasons: ${JSON.stringify(Object.fromEntries(stats.reasons))}`);
     console.log(`ignored reasons: ${JSON.stringify(Object.fromEntries(stats.ignoredReasons))}`);
+    console.log(`warnings: ${JSON.stringify(Object.fromEntries(stats.warnings))}`);
     // Failing worlds of the normal run go to .out/ (fuzz saves to counterexamples/, which is replayed).
     for (const f of failures.slice(0, 3)) console.log(`counterexample saved: ${saveCounterexample(f, SEED, OUT_DIR)}`);
     expect(failures.length, report(failures)).toBe(0);
@@ -53,9 +54,13 @@ describe.skipIf(fuzzing)('differential: bundle vs opa eval vs model', () => {
     for (const reason of ['no-role', 'ambiguous-actor', 'prerequisite-unsatisfied', 'missing-grant', 'evidence-missing', 'grant-too-early']) {
       expect(stats.reasons.get(reason) ?? 0, `denial reason ${reason}`).toBeGreaterThan(0);
     }
-    for (const reason of ['unknown-key', 'bad-signature', 'role-mismatch', 'revoked', 'expired', 'not-yet-valid', 'other-action',
+    for (const reason of ['unknown-key', 'role-mismatch', 'revoked', 'expired', 'not-yet-valid', 'other-action',
       'other-environment', 'other-target', 'role-not-required', 'evidence-missing', 'too-early']) {
       expect(stats.ignoredReasons.get(reason) ?? 0, `ignored reason ${reason}`).toBeGreaterThan(0);
+    }
+    for (const warning of ['blocker-applies-nowhere', 'ledger-not-verified', 'revoke-without-effect/unknown-key',
+      'revoke-without-effect/role-mismatch', 'revoke-without-effect/other-role']) {
+      expect(stats.warnings.get(warning) ?? 0, `warning ${warning}`).toBeGreaterThan(0);
     }
   }, 600_000);
 });

@@ -15,7 +15,7 @@ const KEYS = { owner: { id: 'owner-1', seed: 1 }, operator: { id: 'operator-1', 
 const TRUST = [{ id: 'owner-1', role: 'owner', seed: 1 }, { id: 'operator-1', role: 'Operator', seed: 2 }, { id: 'dba-1', role: 'dba', seed: 3 }];
 type KeyName = keyof typeof KEYS;
 
-interface GrantOptions { action?: string; environment?: string; target?: string; expires?: TimeSpec; evidence?: boolean | 'empty'; key?: KeyName | 'ghost'; altered?: boolean }
+interface GrantOptions { action?: string; environment?: string; target?: string; expires?: TimeSpec; evidence?: boolean | 'empty'; key?: KeyName | 'ghost' }
 
 function grant(id: string, role: string, issued: TimeSpec, resolves: string[], o: GrantOptions = {}): EntrySpec {
   const fields: Record<string, unknown> = {
@@ -37,7 +37,7 @@ function revoke(id: string, role: string, issued: TimeSpec, revokes: string, o: 
 function signing(role: string, o: GrantOptions): EntrySpec['signing'] {
   if (o.key === 'ghost') return { kind: 'key', keyId: 'ghost-1', seed: 99 };
   const key = KEYS[o.key ?? (role.trim().toLowerCase() as KeyName)] ?? KEYS.owner;
-  return { kind: o.altered ? 'altered' : 'key', keyId: key.id, seed: key.seed };
+  return { kind: 'key', keyId: key.id, seed: key.seed };
 }
 
 const req = (at: TimeSpec, action = 'apply', environment = 'production', target?: string): RequestSpec =>
@@ -108,13 +108,15 @@ describe('directed worlds, decided three ways', () => {
     expect(await replay(w)).toEqual([]);
   });
 
-  it('revokes: from another role, from an unknown key, altered after signing, and later than at', async () => {
+  it('revokes: from another role, from an unknown key, signed by another role\'s key, and later than at', async () => {
     const b = { id: 'B', actor_needed: 'owner', blocks: 'production' };
     const entries = [
       grant('G1', 'owner', T1, ['B']),
       revoke('R1', 'operator', T2, 'G1'),
       revoke('R2', 'owner', T2, 'G1', { key: 'ghost' }),
-      revoke('R3', 'owner', T2, 'G1', { altered: true }),
+      revoke('R3', 'owner', T2, 'G1', { key: 'operator' }),
+      // From another role and not yet issued at T3: it never takes effect, so it warns already.
+      revoke('R5', 'dba', T4, 'G1'),
       revoke('R4', 'owner', T4, 'G1'),
     ];
     expect(await replay(world([b], entries, [req(T3), req(T4), req(ms(T4, -1))]))).toEqual([]);
@@ -122,7 +124,7 @@ describe('directed worlds, decided three ways', () => {
 
   it('--insecure-no-verify: every entry counts with its own role', async () => {
     const b = { id: 'B', actor_needed: 'owner + operator', blocks: 'production' };
-    const entries = [grant('G1', 'owner', T1, ['B'], { key: 'ghost' }), grant('G2', 'operator', T1, ['B'], { key: 'owner' }), revoke('R1', 'owner', T2, 'G1', { altered: true })];
+    const entries = [grant('G1', 'owner', T1, ['B'], { key: 'ghost' }), grant('G2', 'operator', T1, ['B'], { key: 'owner' }), revoke('R1', 'operator', T2, 'G1', { key: 'dba' })];
     expect(await replay(world([b], entries, [req(T4), req(ms(T2, -1))], { verify: false }))).toEqual([]);
   });
 

@@ -59,9 +59,7 @@ export function ledgerLines(entries: readonly EntrySpec[]): { text: string; sign
   entries.forEach((spec, i) => {
     const unsigned: Record<string, unknown> = { ...spec.fields, seq: i + 1, key: spec.signing.keyId, prev };
     const { privateKey } = keyPair(spec.signing.seed);
-    // An altered entry: signed, then a field changed (here: the note) without re-signing.
-    const signedOver = spec.signing.kind === 'altered' ? { ...unsigned, note: `${String(unsigned.note ?? '')} (as signed)` } : unsigned;
-    const sig = sign(null, Buffer.from(jcs(signedOver), 'utf8'), privateKey).toString('base64');
+    const sig = sign(null, Buffer.from(jcs(unsigned), 'utf8'), privateKey).toString('base64');
     const whole = { ...unsigned, sig };
     signed.push(whole);
     prev = createHash('sha256').update(jcs(whole), 'utf8').digest('hex');

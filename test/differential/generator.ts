@@ -1,7 +1,8 @@
 // fast-check arbitraries of schema-valid worlds (SPEC 1): blocker maps with every actor form and
 // tag spelling, `after` chains (unknown ids, cycles), evidence_required, resolved_in_this_macro;
-// signed ledgers with grants, revokes, expiries, targets, time-zone offsets, bad signatures,
-// unknown keys and role mismatches; requests at and around every ledger time.
+// signed ledgers with grants, revokes, expiries, targets, time-zone offsets, unknown keys and
+// role mismatches; requests at and around every ledger time. Roles, tags and separators come in
+// full-width and other compatibility spellings too (SPEC 1.2: NFKC first).
 //
 // The raw choices are indices into small pools, so that shrinking (dropping blockers or entries)
 // keeps every reference valid; `buildWorld` turns them into a WorldSpec.
@@ -12,31 +13,34 @@ import { SPEC_DEFAULT_CATALOG, type CatalogSpec, type EntrySpec, type RequestSpe
 // ---------------------------------------------------------------------------------------------
 // Pools
 
-/** Roles: canonical name -> spellings (case, spaces) that normalise to it. */
+/** Roles: canonical name -> spellings (case, spaces, full-width and compatibility forms) that normalise to it. */
 const ROLES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['owner', ['owner', 'Owner', ' OWNER ', 'owner\t']],
-  ['operator', ['operator', 'Operator', 'OPERATOR']],
-  ['security officer', ['security officer', 'Security  Officer', 'security\tofficer', ' SECURITY OFFICER']],
-  ['dba', ['dba', 'DBA']],
-  ['release-manager', ['release-manager', 'Release-Manager']],
-  // Hold the letters "and"/"or" without being the words.
-  ['android', ['android', 'Android']],
-  ['oracle', ['oracle', 'ORACLE']],
-  ['sre-or-dev', ['sre-or-dev', 'SRE-or-Dev']],
+  ['owner', ['owner', 'Owner', ' OWNER ', 'owner\t', 'ＯＷＮＥＲ', 'ｏｗｎｅｒ']],
+  ['operator', ['operator', 'Operator', 'OPERATOR', 'Ｏｐｅｒａｔｏｒ']],
+  ['security officer', ['security officer', 'Security  Officer', 'security\tofficer', ' SECURITY OFFICER', 'Ｓｅｃｕｒｉｔｙ\u3000Ｏｆｆｉｃｅｒ', 'security\u00a0officer']],
+  ['dba', ['dba', 'DBA', 'ｄｂａ']],
+  ['release-manager', ['release-manager', 'Release-Manager', 'Ｒｅｌｅａｓｅ－Ｍａｎａｇｅｒ']],
+  // Hold the letters "and"/"or" without being the words (also once NFKC has made them plain).
+  ['android', ['android', 'Android', 'Ａｎｄｒｏｉｄ']],
+  ['oracle', ['oracle', 'ORACLE', 'ＯＲＡＣＬＥ']],
+  ['sre-or-dev', ['sre-or-dev', 'SRE-or-Dev', 'ＳＲＥ－ｏｒ－Ｄｅｖ']],
 ];
+
+/** The generator's own reading of a role spelling, to aim grants and keys (the model has its own). */
+const plainRole = (spelling: string) => spelling.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** Tags: canonical tag -> spellings in a `blocks` value. */
 const TAGS: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['apply', ['apply', 'Apply', ' APPLY ']],
+  ['apply', ['apply', 'Apply', ' APPLY ', 'ａｐｐｌｙ']],
   ['cutover', ['cutover', 'CutOver']],
   ['permit', ['permit', 'PERMIT']],
   ['activation', ['activation']],
   ['repoint', ['repoint', ' Repoint']],
-  ['real-run', ['real-run', 'REAL_RUN', 'Real Run', 'real_run', 'real \t run']],
-  ['production', ['production', 'Production', ' PRODUCTION ']],
-  ['production-ci', ['production-ci', 'PRODUCTION_CI', 'production ci']],
+  ['real-run', ['real-run', 'REAL_RUN', 'Real Run', 'real_run', 'real \t run', 'ＲＥＡＬ＿ＲＵＮ']],
+  ['production', ['production', 'Production', ' PRODUCTION ', 'ＰＲＯＤＵＣＴＩＯＮ', 'ｐｒｏｄｕｃｔｉｏｎ']],
+  ['production-ci', ['production-ci', 'PRODUCTION_CI', 'production ci', 'ｐｒｏｄｕｃｔｉｏｎ\u3000ｃｉ']],
   ['staging', ['staging', 'Staging']],
-  ['eu', ['eu', 'EU']],
+  ['eu', ['eu', 'EU', 'ＥＵ']],
   ['misc', ['misc']],
   ['constructor', ['constructor', 'Constructor']],
 ];
@@ -47,6 +51,8 @@ const PARENTHETICALS = [
   ' (owner or operator)',
   '(and, or | + &)',
   ' (nested (owner or dba) note)',
+  ' （＋ separate production authorization）',
+  '（ｏｒ ｄｂａ）',
 ];
 
 const BLOCKER_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', '__proto__', 'constructor', 'B-ü', 'B-ｚ', 'B-😀', 'toString'];
@@ -109,7 +115,7 @@ function timeOf(raw: RawTime, base = T0): TimeSpec {
 
 interface Actor { value: string | string[]; /** canonical roles the generator meant (for aiming grants only) */ roles: string[] }
 
-const arbRoleSpelling = fc.record({ role: fc.nat(ROLES.length - 1), spelling: fc.nat(3) });
+const arbRoleSpelling = fc.record({ role: fc.nat(ROLES.length - 1), spelling: fc.nat(5) });
 type RoleChoice = { role: number; spelling: number };
 const spell = (c: RoleChoice) => {
   const [, spellings] = ROLES[c.role % ROLES.length]!;
@@ -117,8 +123,8 @@ const spell = (c: RoleChoice) => {
 };
 const canonicalRole = (c: RoleChoice) => ROLES[c.role % ROLES.length]![0];
 
-const ALL_SEPARATORS = [' + ', '+', ', ', ' & ', ' and ', ' AND ', ' And '];
-const ANY_SEPARATORS = [' or ', ' | ', '|', ' OR '];
+const ALL_SEPARATORS = [' + ', '+', ', ', ' & ', ' and ', ' AND ', ' And ', ' ＋ ', '＆', '，', '\u3000ａｎｄ\u3000'];
+const ANY_SEPARATORS = [' or ', ' | ', '|', ' OR ', ' ｏｒ ', '｜', ' ＯＲ '];
 
 function joinWith(parts: string[], seps: readonly string[], sepChoices: number[], paren: number[]): string {
   let out = '';
@@ -134,9 +140,9 @@ function joinWith(parts: string[], seps: readonly string[], sepChoices: number[]
 const arbActor: fc.Arbitrary<Actor> = fc.record({
   kind: fc.constantFrom('all', 'all', 'any', 'single', 'single', 'array', 'ambiguous', 'none', 'edge'),
   roles: fc.array(arbRoleSpelling, { minLength: 1, maxLength: 3 }),
-  seps: fc.array(fc.nat(6), { minLength: 3, maxLength: 3 }),
+  seps: fc.array(fc.nat(10), { minLength: 3, maxLength: 3 }),
   paren: fc.array(fc.nat(PARENTHETICALS.length * 3), { minLength: 3, maxLength: 3 }),
-  variant: fc.nat(5),
+  variant: fc.nat(7),
 }).map(({ kind, roles, seps, paren, variant }): Actor => {
   const spelled = roles.map(spell);
   const canon = roles.map(canonicalRole);
@@ -150,7 +156,8 @@ const arbActor: fc.Arbitrary<Actor> = fc.record({
     }
     case 'ambiguous': {
       const a = spelled[0]!, b = spelled[1] ?? 'dba', c = spelled[2] ?? 'owner';
-      const forms = [`${a} + ${b} or ${c}`, `${a} | ${b}, ${c}`, `${a} and ${b} OR ${c}`, `${a} & ${b}|${c}`, `(${a}) ${b} or ${c} + x`, `${a} or ${b} and ${c}`];
+      const forms = [`${a} + ${b} or ${c}`, `${a} | ${b}, ${c}`, `${a} and ${b} OR ${c}`, `${a} & ${b}|${c}`, `(${a}) ${b} or ${c} + x`, `${a} or ${b} and ${c}`,
+        `${a} ＋ ${b} ｏｒ ${c}`, `${a}｜${b}＆${c}`];
       return { value: forms[variant % forms.length]!, roles: [] };
     }
     case 'none': {
@@ -170,8 +177,8 @@ interface Blocks { value: string | string[] }
 
 const arbBlocks: fc.Arbitrary<Blocks> = fc.record({
   // Weighted towards the tags of common requests, so that blockers often apply.
-  tags: fc.array(fc.record({ tag: fc.oneof({ arbitrary: fc.constantFrom(0, 6), weight: 3 }, { arbitrary: fc.nat(TAGS.length - 1), weight: 2 }), spelling: fc.nat(4) }), { minLength: 0, maxLength: 3 }),
-  form: fc.constantFrom('slash', 'comma', 'slash-spaced', 'array', 'array', 'empty-parts', 'array-with-slash'),
+  tags: fc.array(fc.record({ tag: fc.oneof({ arbitrary: fc.constantFrom(0, 6), weight: 3 }, { arbitrary: fc.nat(TAGS.length - 1), weight: 2 }), spelling: fc.nat(5) }), { minLength: 0, maxLength: 3 }),
+  form: fc.constantFrom('slash', 'comma', 'slash-spaced', 'array', 'array', 'empty-parts', 'array-with-slash', 'full-width-slash', 'full-width-comma'),
 }).map(({ tags, form }): Blocks => {
   const spelled = tags.map((t) => {
     const [, spellings] = TAGS[t.tag % TAGS.length]!;
@@ -180,6 +187,8 @@ const arbBlocks: fc.Arbitrary<Blocks> = fc.record({
   switch (form) {
     case 'slash': return { value: spelled.join('/') };
     case 'comma': return { value: spelled.join(',') };
+    case 'full-width-slash': return { value: spelled.join('／') };
+    case 'full-width-comma': return { value: spelled.join(' ， ') };
     case 'slash-spaced': return { value: spelled.join(' / ') };
     case 'empty-parts': return { value: `/${spelled.join('//')},, ` };
     // One tag per element: an element is never split.
@@ -217,8 +226,8 @@ const arbBlocker: fc.Arbitrary<RawBlocker> = fc.record({
 interface RawKey { role: RoleChoice; second: boolean }
 
 /** How an entry is signed, as a choice. */
-type KeyChoice = 'own' | 'other-role' | 'unknown' | 'other-key' | 'altered';
-const KEY_CHOICES: KeyChoice[] = ['own', 'own', 'own', 'own', 'own', 'own', 'own', 'own', 'other-role', 'unknown', 'other-key', 'altered'];
+type KeyChoice = 'own' | 'other-role' | 'unknown';
+const KEY_CHOICES: KeyChoice[] = ['own', 'own', 'own', 'own', 'own', 'own', 'own', 'own', 'other-role', 'unknown'];
 
 interface RawEntry {
   revoke: boolean;
@@ -321,7 +330,7 @@ function catalogFrom(raw: RawCatalog): CatalogSpec | null {
   for (const i of raw.actions) {
     if (i < defaults.length) {
       const [name, { tags }] = defaults[i]!;
-      actions[name] = { tags: raw.spellingVariant && name === 'real-run' ? ['REAL_RUN'] : [...tags] };
+      actions[name] = { tags: raw.spellingVariant && name === 'real-run' ? ['REAL_RUN', 'ＲＥＡＬ＿ＲＵＮ'] : [...tags] };
     } else if (i === 7) {
       actions.deploy = { tags: ['apply', raw.spellingVariant ? ' Production ' : 'production'] };
     } else {
@@ -335,7 +344,7 @@ function catalogFrom(raw: RawCatalog): CatalogSpec | null {
     staging: { tags: raw.stagingTags ? ['staging'] : [] },
     development: { tags: [] },
   };
-  if (raw.extraEnv) environments['prod-eu'] = { tags: ['production', raw.spellingVariant ? 'EU' : 'eu'] };
+  if (raw.extraEnv) environments['prod-eu'] = { tags: ['production', raw.spellingVariant ? 'ＥＵ' : 'eu'] };
   return { actions, environments };
 }
 
@@ -404,7 +413,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
   // Trust: keys hold roles; seeds are distinct per key.
   const trust = raw.keys.map((k, i) => ({ id: `k-${i + 1}${k.second ? '-b' : ''}`, role: spell(k.role), seed: i + 1 }));
   if (raw.keysForAllRoles) {
-    const held = new Set(trust.map((k) => k.role.trim().toLowerCase().replace(/\s+/g, ' ')));
+    const held = new Set(trust.map((k) => plainRole(k.role)));
     for (const b of raw.blockers) {
       for (const role of b.actor.roles) {
         if (held.has(role)) continue;
@@ -413,7 +422,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
       }
     }
   }
-  const keyForRole = (role: string) => trust.find((k) => k.role.trim().toLowerCase().replace(/\s+/g, ' ') === role);
+  const keyForRole = (role: string) => trust.find((k) => plainRole(k.role) === role);
 
   // Entries.
   const entries: EntrySpec[] = [];
@@ -486,12 +495,8 @@ export function buildWorld(raw: RawWorld): WorldSpec {
     if (choice === 'unknown' || trust.length === 0) {
       signing = { kind: 'key', keyId: `ghost-${e.order % 3}`, seed: 100 + (e.order % 3) };
     } else if (choice === 'other-role' || !own) {
-      const other = trust.find((k) => k.role.trim().toLowerCase().replace(/\s+/g, ' ') !== role) ?? fallback!;
+      const other = trust.find((k) => plainRole(k.role) !== role) ?? fallback!;
       signing = { kind: 'key', keyId: other.id, seed: other.seed };
-    } else if (choice === 'other-key') {
-      signing = { kind: 'key', keyId: own.id, seed: 200 + (e.order % 5) };
-    } else if (choice === 'altered') {
-      signing = { kind: 'altered', keyId: own.id, seed: own.seed };
     } else {
       signing = { kind: 'key', keyId: own.id, seed: own.seed };
     }

@@ -14,7 +14,9 @@ export type Mutation =
   | 'ignore-evidence' // evidence_required ignored
   | 'ignore-after-time' // prerequisites met suffice; T(b) ignored
   | 'any-as-all' // mode any treated as all
-  | 'target-ignored'; // g.target never checked
+  | 'target-ignored' // g.target never checked
+  | 'revoke-warning-on-time' // a revoke of the grant's own role, not yet issued, warned of
+  | 'no-nfkc'; // strings split and compared without NFKC first
 
 export type Mode = 'all' | 'any';
 
@@ -52,7 +54,17 @@ export interface ModelDecision {
   denials: ModelDenial[];
   satisfied: { blocker_id: string; grants: string[] }[];
   ignored_grants: { grant_id: string; blocker_ids: string[]; reason: string }[];
-  warnings: string[];
+  warnings: ModelWarning[];
+}
+
+/**
+ * A SPEC 2.4 warning as the model knows it: its code and what its message must name (the
+ * message's wording is the policy's); `key` is that, as one comparable string.
+ */
+export interface ModelWarning {
+  code: 'blocker-applies-nowhere' | 'ledger-not-verified' | 'revoke-without-effect';
+  /** blocker-applies-nowhere: the blocker id; revoke-without-effect: "line|revoke id|grant id|why". */
+  key: string;
 }
 
 // --- SPEC 1.2 -----------------------------------------------------------------------------------
@@ -66,17 +78,22 @@ export function compareCodePoints(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-export function tagOf(raw: string): string {
-  return raw.trim().toLowerCase().replace(/_/g, '-').replace(/\s+/g, '-');
+/** How a string is first put in form: SPEC 1.2's NFKC (the 'no-nfkc' mutation: as written). */
+export type FirstForm = (text: string) => string;
+const NFKC: FirstForm = (text) => text.normalize('NFKC');
+const AS_WRITTEN: FirstForm = (text) => text;
+
+export function tagOf(raw: string, form: FirstForm = NFKC): string {
+  return form(raw).trim().toLowerCase().replace(/_/g, '-').replace(/\s+/g, '-');
 }
 
-export function tagsOf(blocks: string | string[]): string[] {
-  const parts = typeof blocks === 'string' ? blocks.split(/[/,]/) : blocks;
-  return sortedUnique(parts.map(tagOf).filter((t) => t !== ''));
+export function tagsOf(blocks: string | string[], form: FirstForm = NFKC): string[] {
+  const parts = typeof blocks === 'string' ? form(blocks).split(/[/,]/) : blocks;
+  return sortedUnique(parts.map((p) => tagOf(p, form)).filter((t) => t !== ''));
 }
 
-export function roleOf(raw: string): string {
-  return raw.trim().toLowerCase().replace(/\s+/g, ' ');
+export function roleOf(raw: string, form: FirstForm = NFKC): string {
+  return form(raw).trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 /** Removes every ( … ) group, nested ones included. */
@@ -99,12 +116,12 @@ function words(text: string): string[] {
   return text.split(/[\s+,&|]+/).filter((w) => w !== '');
 }
 
-export function actorsOf(actor: string | string[]): { roles: string[]; mode: Mode; problem?: 'no-role' | 'ambiguous-actor' } {
+export function actorsOf(actor: string | string[], form: FirstForm = NFKC): { roles: string[]; mode: Mode; problem?: 'no-role' | 'ambiguous-actor' } {
   if (Array.isArray(actor)) {
-    const roles = sortedUnique(actor.map(roleOf).filter((r) => r !== ''));
+    const roles = sortedUnique(actor.map((a) => roleOf(a, form)).filter((r) => r !== ''));
     return roles.length === 0 ? { roles, mode: 'all', problem: 'no-role' } : { roles, mode: 'all' };
   }
-  const text = dropParenthesised(actor);
+  const text = dropParenthesised(form(actor));
   const ws = words(text).map((w) => w.toLowerCase());
   const allKind = /[+,&]/.test(text) || ws.includes('and');
   const anyKind = text.includes('|') || ws.includes('or');
@@ -124,7 +141,7 @@ export function actorsOf(actor: string | string[]): { roles: string[]; mode: Mod
     else current += t;
   }
   flush();
-  const roles = sortedUnique(parts.map(roleOf).filter((r) => r !== ''));
+  const roles = sortedUnique(parts.map((p) => roleOf(p, form)).filter((r) => r !== ''));
   return roles.length === 0 ? { roles, mode, problem: 'no-role' } : { roles, mode };
 }
 
@@ -143,7 +160,7 @@ interface ModelGrant {
   auth: string;
 }
 
-interface ModelRevoke { id: string; role: string; revokes: string; issued: number; auth: string }
+interface ModelRevoke { id: string; role: string; revokes: string; issued: number; auth: string; line: number }
 
 export interface ModelWorld {
   blockers: Map<string, ModelBlocker>;
@@ -155,27 +172,31 @@ export interface ModelWorld {
   verify: boolean;
 }
 
-/** SPEC 1.4 authenticity, from the generator's facts: which key signed what. */
-export function authOf(world: WorldSpec, entry: EntrySpec): string {
+/**
+ * SPEC 1.4 authenticity, from the generator's facts: which key signed what. Generated worlds
+ * sign with the key they name (a signature that fails rejects the whole ledger, not a decision).
+ */
+export function authOf(world: WorldSpec, entry: EntrySpec, form: FirstForm = NFKC): string {
   if (!world.verify) return 'ok';
   const key = world.trust.find((k) => k.id === entry.signing.keyId);
   if (!key) return 'unknown-key';
-  if (entry.signing.kind === 'altered' || entry.signing.seed !== key.seed) return 'bad-signature';
-  if (roleOf(String(entry.fields.role)) !== roleOf(key.role)) return 'role-mismatch';
+  if (entry.signing.seed !== key.seed) throw new Error(`entry ${String(entry.fields.id)} is signed by another key than ${key.id}: no decision`);
+  if (roleOf(String(entry.fields.role), form) !== roleOf(key.role, form)) return 'role-mismatch';
   return 'ok';
 }
 
-export function readWorld(world: WorldSpec): ModelWorld {
+export function readWorld(world: WorldSpec, mutation: Mutation = 'none'): ModelWorld {
+  const form = mutation === 'no-nfkc' ? AS_WRITTEN : NFKC;
   const blockers = new Map<string, ModelBlocker>();
   const resolved = new Set<string>();
   world.maps.forEach(({ doc }, mapIndex) => {
     for (const raw of (doc.blockers as Record<string, unknown>[])) {
       const id = raw.id as string;
       if (blockers.has(id)) continue;
-      const actors = actorsOf(raw.actor_needed as string | string[]);
+      const actors = actorsOf(raw.actor_needed as string | string[], form);
       const b: ModelBlocker = {
         id, item: (raw.item as string | undefined) ?? null, next_action: (raw.next_action as string | undefined) ?? null,
-        actor_needed: raw.actor_needed as string | string[], source: `map-${mapIndex + 1}.json`, tags: tagsOf(raw.blocks as string | string[]), roles: actors.roles, mode: actors.mode,
+        actor_needed: raw.actor_needed as string | string[], source: `map-${mapIndex + 1}.json`, tags: tagsOf(raw.blocks as string | string[], form), roles: actors.roles, mode: actors.mode,
         evidenceRequired: raw.evidence_required === true, after: (raw.after as string[] | undefined) ?? [],
       };
       if (actors.problem) b.problem = actors.problem;
@@ -185,23 +206,23 @@ export function readWorld(world: WorldSpec): ModelWorld {
   });
   const grants: ModelGrant[] = [];
   const revokes: ModelRevoke[] = [];
-  for (const e of world.entries) {
+  world.entries.forEach((e, index) => {
     const f = e.fields;
-    const auth = authOf(world, e);
+    const auth = authOf(world, e, form);
     if (f.type === 'grant') {
       const g: ModelGrant = {
-        id: f.id as string, role: roleOf(f.role as string), action: f.action as string, environment: f.environment as string,
+        id: f.id as string, role: roleOf(f.role as string, form), action: f.action as string, environment: f.environment as string,
         resolves: f.resolves as string[], issued: e.issued.ms, hasEvidence: Array.isArray(f.evidence) && f.evidence.length > 0, auth,
       };
       if (typeof f.target === 'string') g.target = f.target;
       if (e.expires) g.expires = e.expires.ms;
       grants.push(g);
     } else {
-      revokes.push({ id: f.id as string, role: roleOf(f.role as string), revokes: f.revokes as string, issued: e.issued.ms, auth });
+      revokes.push({ id: f.id as string, role: roleOf(f.role as string, form), revokes: f.revokes as string, issued: e.issued.ms, auth, line: index + 1 });
     }
-  }
+  });
   const catalog = catalogOf(world);
-  const tagMap = (names: Record<string, { tags: string[] }>) => new Map(Object.entries(names).map(([n, { tags }]) => [n, tagsOf(tags)]));
+  const tagMap = (names: Record<string, { tags: string[] }>) => new Map(Object.entries(names).map(([n, { tags }]) => [n, tagsOf(tags, form)]));
   return { blockers, resolved, grants, revokes, actionTags: tagMap(catalog.actions), environmentTags: tagMap(catalog.environments), verify: world.verify };
 }
 
@@ -311,8 +332,29 @@ export function decide(w: ModelWorld, r: ModelRequest, mutation: Mutation = 'non
     denials,
     satisfied,
     ignored_grants,
-    warnings: w.verify ? [] : ['ledger-not-verified'],
+    warnings: warningsOf(w, r, applicable, mutation),
   };
+}
+
+/** SPEC 2.4's warnings, sorted by code, then key. */
+function warningsOf(w: ModelWorld, r: ModelRequest, applicable: ModelBlocker[], mutation: Mutation): ModelWarning[] {
+  const out: ModelWarning[] = [];
+  // Every loaded blocker none of whose tags any catalog action or environment carries.
+  const catalogTags = new Set([...w.actionTags.values(), ...w.environmentTags.values()].flat());
+  for (const b of w.blockers.values()) {
+    if (!b.tags.some((t) => catalogTags.has(t))) out.push({ code: 'blocker-applies-nowhere', key: b.id });
+  }
+  if (!w.verify) out.push({ code: 'ledger-not-verified', key: '' });
+  // Every revoke naming a grant of an applicable blocker that does not take effect at `at` for a
+  // reason other than time: not authentic, or from another role than the grant's (SPEC 2.1).
+  const applicableIds = new Set(applicable.map((b) => b.id));
+  for (const v of w.revokes) {
+    const g = w.grants.find((x) => x.id === v.revokes);
+    if (!g || !g.resolves.some((id) => applicableIds.has(id))) continue;
+    const why = v.auth !== 'ok' ? v.auth : v.role !== g.role ? 'other-role' : mutation === 'revoke-warning-on-time' && v.issued > r.at ? 'not-yet' : undefined;
+    if (why !== undefined) out.push({ code: 'revoke-without-effect', key: `${v.line}|${v.id}|${g.id}|${why}` });
+  }
+  return out.sort((a, b) => compareCodePoints(a.code, b.code) || compareCodePoints(a.key, b.key));
 }
 
 /** Adds hypothetical authentic grants (for the plan checks). */

@@ -38,6 +38,14 @@ describe('the model reads SPEC 1.2 as SPEC writes it', () => {
     expect(actorsOf([]).problem).toBe('no-role');
     expect(actorsOf(['Owner', ' operator '])).toEqual({ roles: ['operator', 'owner'], mode: 'all' });
   });
+
+  it('puts every string in NFKC form first', () => {
+    expect(tagsOf('ＰＲＯＤＵＣＴＩＯＮ／Apply，REAL＿RUN')).toEqual(['apply', 'production', 'real-run']);
+    expect(actorsOf('Owner ＋ Operator （scope ｏｒ not）')).toEqual({ roles: ['operator', 'owner'], mode: 'all' });
+    expect(actorsOf('owner ｏｒ ｄｂａ')).toEqual({ roles: ['dba', 'owner'], mode: 'any' });
+    expect(actorsOf('ＳＲＥ－ｏｒ－Ｄｅｖ')).toEqual({ roles: ['sre-or-dev'], mode: 'all' });
+    expect(actorsOf('owner ＆ operator ｜ dba').problem).toBe('ambiguous-actor');
+  });
 });
 
 describe('the model decides the FIX7 example as the README tells it', () => {
@@ -86,12 +94,13 @@ describe('the comparisons can fail', () => {
   const worlds = fc.sample(arbWorld, { seed: 4242, numRuns: 300 });
   const hosts: HostResult[] = worlds.map((w, i) => hostDecide(w, writeWorld(w, join(root, `w${i}`)), bundle, (r) => r % 2 === 0));
 
-  const MUTATIONS: Mutation[] = ['expiry-inclusive', 'revoke-any-role', 'ignore-evidence', 'ignore-after-time', 'any-as-all', 'target-ignored'];
+  const MUTATIONS: Mutation[] = ['expiry-inclusive', 'revoke-any-role', 'ignore-evidence', 'ignore-after-time', 'any-as-all', 'target-ignored',
+    'revoke-warning-on-time', 'no-nfkc'];
   for (const mutation of MUTATIONS) {
     it(`catches a model with '${mutation}'`, () => {
       let disagreements = 0;
       worlds.forEach((w, i) => {
-        const model = readWorld(w);
+        const model = readWorld(w, mutation);
         w.requests.forEach((r, j) => {
           if (compareWithModel(hosts[i]!.answers[j]!.decision, decide(model, requestOf(r), mutation)).length > 0) disagreements++;
         });

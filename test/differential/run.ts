@@ -32,13 +32,15 @@ export interface Stats {
   gateWorlds: number;
   reasons: Map<string, number>;
   ignoredReasons: Map<string, number>;
+  /** Warning codes, with the reason for revoke-without-effect ("revoke-without-effect/unknown-key"). */
+  warnings: Map<string, number>;
   opaCases: number;
   inProcessMs: number;
   opaMs: number;
 }
 
 export function newStats(): Stats {
-  return { worlds: 0, decisions: 0, plans: 0, allowed: 0, gateWorlds: 0, reasons: new Map(), ignoredReasons: new Map(), opaCases: 0, inProcessMs: 0, opaMs: 0 };
+  return { worlds: 0, decisions: 0, plans: 0, allowed: 0, gateWorlds: 0, reasons: new Map(), ignoredReasons: new Map(), warnings: new Map(), opaCases: 0, inProcessMs: 0, opaMs: 0 };
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -62,7 +64,12 @@ export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBun
     return { world, host: undefined, failures: [`the host refused a valid world: ${(e as Error).message}`], files };
   }
   const failures: string[] = [...host.problems];
-  const model = readWorld(world);
+  let model: ReturnType<typeof readWorld>;
+  try {
+    model = readWorld(world, opts.mutation);
+  } catch (e) {
+    return { world, host, failures: [`the model cannot read the world: ${(e as Error).message}`], files };
+  }
   world.requests.forEach((r, i) => {
     const answer = host.answers[i]!;
     const req = requestOf(r);
@@ -78,6 +85,7 @@ export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBun
       if (answer.decision.allowed) s.allowed++;
       for (const d of answer.decision.denials) for (const reason of d.reasons) bump(s.reasons, reason);
       for (const g of answer.decision.ignored_grants) bump(s.ignoredReasons, g.reason);
+      for (const w of expected.warnings) bump(s.warnings, w.code === 'revoke-without-effect' ? `${w.code}/${w.key.split('|')[3]}` : w.code);
     }
   });
   if (opts.stats) opts.stats.worlds++;

@@ -22,11 +22,12 @@ export interface TrustKeySpec {
   seed: number;
 }
 
-/** How an entry is signed. */
-export type Signing =
-  | { kind: 'key'; keyId: string; seed: number }
-  /** Signed over other bytes than those written: a field was changed after signing. */
-  | { kind: 'altered'; keyId: string; seed: number };
+/**
+ * How an entry is signed: by the key pair `seed`, naming key `keyId`. A world always signs with
+ * the key it names when the trust file has it: a signature that fails rejects the whole ledger
+ * (SPEC 1.4, `ledger-signature`), so it is no decision to compare.
+ */
+export interface Signing { kind: 'key'; keyId: string; seed: number }
 
 export interface EntrySpec {
   /** Entry fields as written (without seq, key, prev, sig); times as text. */
