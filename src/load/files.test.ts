@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
 import { DEFAULT_CATALOG, loadCatalog } from './catalog.js';
-import { readTextFile } from './files.js';
+import { MAX_INPUT_BYTES, readInput, readStdin, readTextFile, singleUse } from './files.js';
 import { thrown } from '../../test/support/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-files-'));
@@ -44,7 +45,95 @@ describe('readTextFile', () => {
     mkdirSync(join(dir, 'a-dir'));
     const directory = thrown(() => readTextFile(join(dir, 'a-dir'), 'catalog-parse'));
     expect(directory.code).toBe('catalog-parse');
-    expect(directory.message).toContain('not a regular file');
+    expect(directory.message).toBe(`${join(dir, 'a-dir')}: a directory, not a regular file`);
+  });
+
+  it('a missing file says "not found", a dangling link names its target, a loop says so', () => {
+    expect(thrown(() => readTextFile(join(dir, 'absent.json'), 'trust-parse')).message).toBe(`${join(dir, 'absent.json')}: not found`);
+    symlinkSync('../nowhere/prod.json', join(dir, 'dangling.json'));
+    const dangling = thrown(() => readTextFile(join(dir, 'dangling.json'), 'map-parse'));
+    expect([dangling.code, dangling.file, dangling.message]).toEqual(['map-parse', join(dir, 'dangling.json'),
+      `${join(dir, 'dangling.json')}: a dangling symbolic link (to ../nowhere/prod.json): what it points to does not exist`]);
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    expect(thrown(() => readTextFile(join(dir, 'loop-a'), 'catalog-parse')).message).toBe(`${join(dir, 'loop-a')}: a symbolic link loop: it never reaches a file`);
+  });
+
+  it('a link to a file is followed; a link to a directory is a directory', () => {
+    symlinkSync(put('target.json', '{}'), join(dir, 'to-file.json'));
+    expect(readTextFile(join(dir, 'to-file.json'), 'map-parse')).toBe('{}');
+    mkdirSync(join(dir, 'target-dir'));
+    symlinkSync('target-dir', join(dir, 'to-dir.json'));
+    expect(thrown(() => readTextFile(join(dir, 'to-dir.json'), 'map-parse')).message).toBe(`${join(dir, 'to-dir.json')}: a directory, not a regular file`);
+  });
+
+  it('a FIFO with no writer is refused at once, not waited on for ever', () => {
+    const fifo = join(dir, 'no-writer.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const e = thrown(() => readTextFile(fifo, 'ledger-schema'));
+    expect([e.code, e.message]).toEqual(['ledger-schema', `${fifo}: a FIFO (named pipe), not a regular file`]);
+  });
+
+  it('a FIFO with a writer holding it open is refused too, not read', async () => {
+    const fifo = join(dir, 'with-writer.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks in open until a reader comes; readTextFile is that reader.
+    const writer = spawn('sh', ['-c', `printf '{}' > '${fifo}'; sleep 30`], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      expect(thrown(() => readTextFile(fifo, 'map-parse')).message).toBe(`${fifo}: a FIFO (named pipe), not a regular file`);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  });
+
+  it('a device that never ends (/dev/zero) is refused, not read', () => {
+    expect(thrown(() => readTextFile('/dev/zero', 'io')).message).toBe('/dev/zero: a device, not a regular file');
+  });
+
+  it('a file over the limit (sparse, so cheap) is refused from its size alone, naming the path and the limit', () => {
+    const big = join(dir, 'sparse.jsonl');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_INPUT_BYTES + 1);
+    const e = thrown(() => readTextFile(big, 'ledger-schema'));
+    expect([e.code, e.message]).toEqual(['ledger-schema', `${big}: ${MAX_INPUT_BYTES + 1} bytes is over the ${MAX_INPUT_BYTES}-byte limit for an input file`]);
+    truncateSync(big, MAX_INPUT_BYTES);
+    expect(readTextFile(big, 'ledger-schema')).toHaveLength(MAX_INPUT_BYTES);
+  });
+
+  it('an empty file is read as empty text (the reader of each format refuses it)', () => {
+    expect(readTextFile(put('empty.json', ''), 'map-parse')).toBe('');
+  });
+
+  // Root reads any file whatever its mode bits, so there is no unreadable file to make as root.
+  it.skipIf(process.getuid?.() === 0)('a file without read permission is the given code, saying so', () => {
+    const locked = put('locked.json', '{}');
+    chmodSync(locked, 0o000);
+    expect(thrown(() => readTextFile(locked, 'trust-parse')).message).toBe(`${locked}: cannot read: permission denied (EACCES)`);
+  });
+});
+
+describe('standard input', () => {
+  it('"-" reads the injected reader, named (stdin); any other path is a file', () => {
+    expect(readInput('-', 'map-parse', () => 'text')).toEqual({ text: 'text', name: '(stdin)' });
+    const file = put('dash-is-not.json', 'file');
+    expect(readInput(file, 'map-parse', () => 'text')).toEqual({ text: 'file', name: file });
+  });
+
+  it('bytes are checked as UTF-8 and sized like a file', () => {
+    expect(readStdin('ledger-schema', () => Buffer.from('é\n'))).toBe('é\n');
+    const bad = thrown(() => readStdin('ledger-schema', () => Buffer.from([0x61, 0x0a, 0xc3])));
+    expect([bad.code, bad.message]).toEqual(['ledger-schema', '(stdin) line 2: not valid UTF-8']);
+    const big = thrown(() => readStdin('map-parse', () => new Uint8Array(MAX_INPUT_BYTES + 1)));
+    expect([big.code, big.message]).toEqual(['map-parse', `(stdin): more than ${MAX_INPUT_BYTES} bytes is over the ${MAX_INPUT_BYTES}-byte limit for an input file`]);
+  });
+
+  it('no reader is usage; a single-use reader refuses a second read', () => {
+    expect(thrown(() => readStdin('map-parse', undefined)).code).toBe('usage');
+    const once = singleUse(() => 'x');
+    expect(once()).toBe('x');
+    const again = thrown(() => once());
+    expect([again.code, again.message]).toEqual(['usage', "standard input was already read for an earlier '-'; give '-' once"]);
   });
 });
 

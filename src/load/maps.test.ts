@@ -51,8 +51,10 @@ describe('expandMapPatterns', () => {
     expect(thrown(() => expandMapPatterns([`${dir}/nope.json`])).code).toBe('map-none');
   });
 
-  it('a directory is not a map', () => {
-    expect(thrown(() => expandMapPatterns([`${dir}/expand`])).code).toBe('map-none');
+  it('a directory named literally is taken, and reading it says it is a directory (map-parse), not that nothing matched', () => {
+    expect(expandMapPatterns([`${dir}/expand`])).toEqual([`${dir}/expand`]);
+    const { problems } = loadBlockerMaps([`${dir}/expand`]);
+    expect(problems).toEqual([{ code: 'map-parse', file: `${dir}/expand`, message: `${dir}/expand: a directory, not a regular file` }]);
   });
 
   it('no pattern at all is a usage error', () => {
