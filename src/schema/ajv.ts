@@ -12,6 +12,8 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 // Every time in every input goes through the one parser.
 ajv.addFormat('rfc3339', { type: 'string', validate: (s: string) => parseTime(s) !== undefined });
+// Names without control characters (Unicode Cc): they print as they compare, and never hide a separator.
+ajv.addFormat('printable', { type: 'string', validate: (s: string) => !/\p{Cc}/u.test(s) });
 
 export interface Validator {
   /** Every problem with the parsed document, each naming the file and line; [] when valid. */
@@ -19,7 +21,12 @@ export interface Validator {
 }
 
 function describe(err: ErrorObject): string {
-  const at = err.instancePath === '' ? 'the document' : err.instancePath;
+  const path = err.instancePath === '' ? 'the document' : err.instancePath;
+  // A failing property name is reported at its object; say which name it is.
+  const at = err.propertyName === undefined ? path : `${path}: the name ${JSON.stringify(err.propertyName)}`;
+  if (err.keyword === 'format' && (err.params as { format?: string }).format === 'printable') {
+    return `${at} must not contain control characters`;
+  }
   switch (err.keyword) {
     case 'additionalProperties':
       return `${at}: unknown field "${(err.params as { additionalProperty: string }).additionalProperty}"`;
@@ -62,7 +69,7 @@ export function compileValidator(schema: AnySchema, code: ErrorCode, timeCode: E
  * furthest (deepest paths), which is the branch the author meant.
  */
 function pickErrors(errors: ErrorObject[]): ErrorObject[] {
-  const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if' && e.keyword !== 'propertyNames');
   // Type errors of several branches at one path read as one: "must be string or array".
   const types = new Map<string, ErrorObject>();
   const out: ErrorObject[] = [];

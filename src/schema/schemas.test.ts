@@ -95,4 +95,24 @@ describe('trust and catalog schemas', () => {
     // The empty action name is refused too (reported on the line of its object).
     expect(messages.filter((m) => m.startsWith('c.json line 1: /actions:')).length).toBeGreaterThan(0);
   });
+
+  it.each([
+    ['U+0000', '\u0000'], ['a tab', '\t'], ['a newline', '\n'], ['DEL', '\u007f'], ['a C1 control (U+0085)', '\u0085'], ['U+009F', '\u009f'],
+  ])('catalog: a name with %s is refused, named in the message (the memo once keyed on U+0000)', (_, control) => {
+    const name = `a${control}b`;
+    for (const field of ['actions', 'environments']) {
+      const other = field === 'actions' ? 'environments' : 'actions';
+      const text = JSON.stringify({ [field]: { [name]: { tags: [] }, plain: { tags: [] } }, [other]: {} });
+      const problems = validateCatalog(doc(text), 'c.json');
+      expect(problems).toEqual([{
+        code: 'catalog-schema', file: 'c.json', line: 1,
+        message: `c.json line 1: /${field}: the name ${JSON.stringify(name)} must not contain control characters`,
+      }]);
+    }
+  });
+
+  it('catalog: names with other Unicode (format characters, non-ASCII letters, emoji) are kept', () => {
+    const text = JSON.stringify({ actions: { 'ré-déploiement': { tags: [] }, 'a\u200bb': { tags: [] }, '🚀': { tags: [] } }, environments: { 'prod ☁': { tags: [] } } });
+    expect(validateCatalog(doc(text), 'c.json')).toEqual([]);
+  });
 });

@@ -53,7 +53,7 @@ export const trustSchema = {
 } as const;
 
 const tagList = { type: 'object', required: ['tags'], additionalProperties: false, properties: { tags: { type: 'array', items: { type: 'string' } } } } as const;
-const nameToTags = { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: tagList } as const;
+const nameToTags = { type: 'object', propertyNames: { minLength: 1, format: 'printable' }, additionalProperties: tagList } as const;
 
 export const catalogSchema = {
   $id: 'blockgate/catalog',
