@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
+  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync,
+  truncateSync, writeFileSync,
 } from 'node:fs';
+import { MAX_INPUT_BYTES } from '../load/files.js';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { appendEntry, buildDraft, parseDraftText, withLedgerLock, type AppendRequest, type DraftEntry } from './append.js';
+import { appendEntry, buildDraft, parseDraftText, readDraft, withLedgerLock, type AppendRequest, type DraftEntry } from './append.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { generateKeyPair, parseTrustText } from './keys.js';
 import { readLedger } from './ledger.js';
@@ -86,6 +88,63 @@ describe('appendEntry', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readLedger(path, trust, { verify: true }).entries).toHaveLength(2);
     expect(readLedger(link, trust, { verify: true }).entries).toHaveLength(2);
+  });
+
+  describe('through links and odd files (issue 9)', () => {
+    it('a dangling link (its folder not mounted yet) is refused with io naming the link and its target, and stays a link', async () => {
+      const dir = dirname(freshLedgerPath());
+      const link = join(dir, 'grants.jsonl');
+      symlinkSync('../shared-not-mounted/grants.jsonl', link);
+      const e = await rejection(asOwner(link, grant('G-1')));
+      expect([e.code, e.file]).toEqual(['io', link]);
+      expect(e.message).toBe(`${link}: a symbolic link to ../shared-not-mounted/grants.jsonl, which does not exist (a folder not mounted yet?); `
+        + 'nothing was appended. To start a new ledger there, create the empty file first');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link)).toBe('../shared-not-mounted/grants.jsonl');
+      expect(readdirSync(dir)).toEqual(['grants.jsonl']);
+    });
+
+    it('a link whose directory is a link to nowhere is io naming both', async () => {
+      const dir = dirname(freshLedgerPath());
+      symlinkSync('/nonexistent-mount', join(dir, 'shared'));
+      const e = await rejection(asOwner(join(dir, 'shared', 'grants.jsonl'), grant('G-1')));
+      expect([e.code, e.message]).toEqual(['io', `${join(dir, 'shared', 'grants.jsonl')}: its directory ${join(dir, 'shared')} is a symbolic link to /nonexistent-mount, which does not exist; nothing was appended`]);
+    });
+
+    it('a valid link to an empty file is written through: the target gets the entry, the link stays', async () => {
+      const dir = dirname(freshLedgerPath());
+      mkdirSync(join(dir, 'shared'));
+      writeFileSync(join(dir, 'shared', 'grants.jsonl'), '');
+      symlinkSync('shared/grants.jsonl', join(dir, 'grants.jsonl'));
+      await asOwner(join(dir, 'grants.jsonl'), grant('G-1'));
+      await asOwner(join(dir, 'grants.jsonl'), grant('G-2'));
+      expect(lstatSync(join(dir, 'grants.jsonl')).isSymbolicLink()).toBe(true);
+      expect(readLedger(join(dir, 'shared', 'grants.jsonl'), trust, { verify: true }).entries.map((x) => x.entry.id)).toEqual(['G-1', 'G-2']);
+    });
+
+    it('a directory, a link to a directory, or a FIFO as the ledger is io, at once, and nothing is written', async () => {
+      const dir = dirname(freshLedgerPath());
+      mkdirSync(join(dir, 'a-dir'));
+      symlinkSync('a-dir', join(dir, 'to-dir.jsonl'));
+      spawnSync('mkfifo', [join(dir, 'pipe.jsonl')]);
+      for (const [name, kind] of [['a-dir', 'a directory'], ['to-dir.jsonl', 'a directory'], ['pipe.jsonl', 'a FIFO (named pipe)']] as const) {
+        const path = join(dir, name);
+        const e = await rejection(asOwner(path, grant('G-1')));
+        expect([e.code, e.message]).toEqual(['io', `${path}: ${kind}, not a ledger file; nothing was appended`]);
+      }
+      expect(readdirSync(dir).sort()).toEqual(['a-dir', 'pipe.jsonl', 'to-dir.jsonl']);
+      expect(readdirSync(join(dir, 'a-dir'))).toEqual([]);
+    });
+
+    it('a ledger over the size limit is refused naming the path the user gave', async () => {
+      const dir = dirname(freshLedgerPath());
+      const real = join(dir, 'big.jsonl');
+      writeFileSync(real, '');
+      truncateSync(real, MAX_INPUT_BYTES + 1);
+      symlinkSync('big.jsonl', join(dir, 'link.jsonl'));
+      const e = await rejection(asOwner(join(dir, 'link.jsonl'), grant('G-1')));
+      expect([e.code, e.message]).toEqual(['ledger-schema', `${join(dir, 'link.jsonl')}: ${MAX_INPUT_BYTES + 1} bytes is over the ${MAX_INPUT_BYTES}-byte limit for an input file`]);
+    });
   });
 
   describe('refuses an entry that would make the ledger invalid, and changes nothing', () => {
@@ -302,6 +361,12 @@ describe('drafts', () => {
       expect((e as BlockgateError).code).toBe('usage');
       expect((e as Error).message).toMatch(message);
     }
+  });
+
+  it('reads a draft from standard input for "-", named (stdin)', () => {
+    expect(readDraft('-', () => '{"id": "G-1"}')).toEqual({ id: 'G-1' });
+    expect(() => readDraft('-', () => '{"id": 1,\n"id": 2}')).toThrow('(stdin) line 2');
+    expect(() => readDraft('-')).toThrow("'-' means standard input, which is not available here");
   });
 
   it('reads a draft from JSON, which must be an object', () => {

@@ -3,13 +3,13 @@
 // rename, fsync of the directory), so a crash leaves the old ledger or the new one, never half.
 
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { link, open, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BlockgateError, type Problem } from '../errors.js';
-import { readTextFile } from '../load/files.js';
+import { danglingTarget, kindOf, readInput, readTextFile, type StdinReader } from '../load/files.js';
 import { parseJson } from '../load/json.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { formatTime } from '../schema/time.js';
@@ -103,8 +103,8 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
   }
 
   const target = await resolveLedgerPath(file);
-  return withLedgerLock(target, async (lock) => {
-    const before = readExistingLedger(file);
+  return withLedgerLock(target.path, async (lock) => {
+    const before = readExistingLedger(target.path, file);
     const head = parseLedgerText(before, file, null, { verify: false }).head;
     const unsigned = { ...fields, seq: (head?.seq ?? 0) + 1, prev: head?.hash ?? GENESIS_PREV };
     const signed = { ...unsigned, sig: signEntry(unsigned, privateKey) };
@@ -112,7 +112,7 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
 
     const stored = readBack(after, file);
     await lock.assertHeld();
-    await replaceFile(target, after, file);
+    await replaceFile(target.path, after, file);
     return { entry: stored.entry, hash: stored.hash };
   }, { timeoutMs: req.lockTimeoutMs });
 }
@@ -141,28 +141,63 @@ function entryLine(entry: Record<string, unknown>): string {
   return JSON.stringify(ordered);
 }
 
-/** The ledger text, or '' when the file does not exist yet (the append creates it). */
-function readExistingLedger(file: string): string {
+/**
+ * The ledger text, or '' when there is no file yet (the append creates it). Looked at under the
+ * lock: another append may have created it since the path was resolved.
+ */
+function readExistingLedger(path: string, file: string): string {
   try {
-    statSync(file);
+    lstatSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
   }
-  return readTextFile(file, 'ledger-schema');
+  // Messages name the ledger as the user gave it, not its resolved path.
+  return readTextFile(path, 'ledger-schema', file);
 }
 
-/** The real path of the ledger (through symlinks), so the rename replaces the file, not a link. */
-async function resolveLedgerPath(file: string): Promise<string> {
+/** Where the ledger really is, and whether there was a file there when it was resolved. */
+interface LedgerTarget { path: string; exists: boolean }
+
+/**
+ * The real path of the ledger (through symlinks), so the rename replaces the file, not a link.
+ * A link to nowhere is refused: replacing it with a new one-entry ledger would silently cut the
+ * real ledger off (a shared folder not mounted yet). What is there must be a regular file.
+ */
+async function resolveLedgerPath(file: string): Promise<LedgerTarget> {
+  let path: string | undefined;
   try {
-    return await realpath(file);
+    path = await realpath(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(file, `cannot resolve the ledger path`, e);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(file, 'cannot resolve the ledger path', e);
   }
+  if (path === undefined) {
+    const link = danglingTarget(file);
+    if (link !== undefined) {
+      throw new BlockgateError('io',
+        `${file}: a symbolic link to ${link}, which does not exist (a folder not mounted yet?); nothing was appended. `
+        + 'To start a new ledger there, create the empty file first', { file });
+    }
+    try {
+      return { path: join(await realpath(dirname(file)), basename(file)), exists: false };
+    } catch (e) {
+      const dir = dirname(file);
+      const dirLink = danglingTarget(dir);
+      if (dirLink !== undefined) {
+        throw new BlockgateError('io', `${file}: its directory ${dir} is a symbolic link to ${dirLink}, which does not exist; nothing was appended`, { file });
+      }
+      throw ioError(file, 'cannot create the ledger: its directory is not there', e);
+    }
+  }
+  let st: Stats;
   try {
-    return join(await realpath(dirname(file)), basename(file));
+    st = await stat(path);
   } catch (e) {
-    throw ioError(file, `cannot create the ledger: its directory is not there`, e);
+    throw ioError(file, 'cannot resolve the ledger path', e);
   }
+  if (!st.isFile()) {
+    throw new BlockgateError('io', `${file}: ${kindOf(st)}, not a ledger file; nothing was appended`, { file });
+  }
+  return { path, exists: true };
 }
 
 async function replaceFile(target: string, text: string, file: string): Promise<void> {
@@ -433,9 +468,10 @@ function listOf(value: string | readonly string[]): readonly string[] {
   return typeof value === 'string' ? [value] : value;
 }
 
-/** A draft from a JSON file (`ledger append --entry FILE`). */
-export function readDraft(path: string): DraftEntry {
-  return parseDraftText(readTextFile(path, 'ledger-schema'), path);
+/** A draft from a JSON file (`ledger append --entry FILE`), or standard input for `-`. */
+export function readDraft(path: string, stdin?: StdinReader): DraftEntry {
+  const { text, name } = readInput(path, 'ledger-schema', stdin);
+  return parseDraftText(text, name);
 }
 
 export function parseDraftText(text: string, file: string): DraftEntry {

@@ -24,9 +24,12 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 const CHUNK_BYTES = 1024 * 1024;
 
-/** Reads a text file as strict UTF-8; a missing, unreadable, non-regular, oversized or non-UTF-8 file is `code`. */
-export function readTextFile(path: string, code: ErrorCode): string {
-  return decodeInput(readInputBytes(path, code), path, code);
+/**
+ * Reads a text file as strict UTF-8; a missing, unreadable, non-regular, oversized or non-UTF-8
+ * file is `code`. Messages name it as `name` (the path by default).
+ */
+export function readTextFile(path: string, code: ErrorCode, name = path): string {
+  return decodeInput(readInputBytes(path, code, name), name, code);
 }
 
 /** Like readTextFile, but `-` is standard input through `stdin` (named "(stdin)" in messages). */
@@ -61,24 +64,24 @@ export function readProcessStdin(): Uint8Array {
   return readBounded(0, STDIN_NAME, 'io', true);
 }
 
-function readInputBytes(path: string, code: ErrorCode): Buffer {
+function readInputBytes(path: string, code: ErrorCode, name: string): Buffer {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
-    throw cannotOpen(path, code, e);
+    throw cannotOpen(path, name, code, e);
   }
   try {
     let st: Stats;
     try {
       st = fstatSync(fd);
     } catch (e) {
-      throw new BlockgateError(code, `${path}: cannot read: ${reason(e)}`, { file: path });
+      throw new BlockgateError(code, `${name}: cannot read: ${reason(e)}`, { file: name });
     }
-    if (!st.isFile()) throw new BlockgateError(code, `${path}: ${kindOf(st)}, not a regular file`, { file: path });
-    if (st.size > MAX_INPUT_BYTES) throw tooBig(path, code, st.size);
-    const bytes = readBounded(fd, path, code, false);
-    if (bytes.length > MAX_INPUT_BYTES) throw tooBig(path, code, bytes.length, true);
+    if (!st.isFile()) throw new BlockgateError(code, `${name}: ${kindOf(st)}, not a regular file`, { file: name });
+    if (st.size > MAX_INPUT_BYTES) throw tooBig(name, code, st.size);
+    const bytes = readBounded(fd, name, code, false);
+    if (bytes.length > MAX_INPUT_BYTES) throw tooBig(name, code, bytes.length, true);
     return bytes;
   } finally {
     closeSync(fd);
@@ -128,18 +131,18 @@ function tooBig(path: string, code: ErrorCode, size: number, atLeast = false): B
 }
 
 /** Why a path could not be opened, saying so plainly when it is a link to nowhere. */
-function cannotOpen(path: string, code: ErrorCode, e: unknown): BlockgateError {
+function cannotOpen(path: string, name: string, code: ErrorCode, e: unknown): BlockgateError {
   const errno = (e as NodeJS.ErrnoException).code;
-  let message = `${path}: cannot read: ${reason(e)}`;
+  let message = `${name}: cannot read: ${reason(e)}`;
   if (errno === 'ENOENT') {
     const target = danglingTarget(path);
-    message = target === undefined ? `${path}: not found` : `${path}: a dangling symbolic link (to ${target}): what it points to does not exist`;
+    message = target === undefined ? `${name}: not found` : `${name}: a dangling symbolic link (to ${target}): what it points to does not exist`;
   } else if (errno === 'ELOOP') {
-    message = `${path}: a symbolic link loop: it never reaches a file`;
+    message = `${name}: a symbolic link loop: it never reaches a file`;
   } else if (errno === 'EACCES' || errno === 'EPERM') {
-    message = `${path}: cannot read: permission denied (${errno})`;
+    message = `${name}: cannot read: permission denied (${errno})`;
   }
-  return new BlockgateError(code, message, { file: path });
+  return new BlockgateError(code, message, { file: name });
 }
 
 /** The target of `path` when it is itself a symbolic link (whose target is missing), else undefined. */
