@@ -5,11 +5,24 @@ import type { Warning } from '../engine/results.js';
 import type { MatrixRow, Plan, WhatIf } from '../gate.js';
 import { cellName, cellOfDecision, deniedVerb, cellsOfRows, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
 import type { MatrixDetail, Renderer } from './renderer.js';
+import { visible } from './escape.js';
 import { planSentences } from './text.js';
 
-/** A command's message: `%`, CR and LF escaped, as GitHub's runner unescapes them. */
+/**
+ * A command's message: `%`, CR and LF escaped, as GitHub's runner unescapes them (a line break
+ * stays a line break in the annotation); every other control character is made visible.
+ */
 export function escapeData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleExceptLineBreaks(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function visibleExceptLineBreaks(value: string): string {
+  return value.split(/(\r\n|\r|\n)/).map((part, i) => (i % 2 === 1 ? part : visible(part))).join('');
+}
+
+/** A line the runner shows as it is and does not unescape: nothing in it may start a line of its own. */
+function plainLine(text: string): string {
+  return visible(text);
 }
 
 /** A command's property value: as a message, plus `:` and `,`, which end a property. */
@@ -46,9 +59,9 @@ function checkCommands(cell: Cell, plan: Plan | undefined): string {
   const lines = [...warningAnnotations(d.warnings), ...cell.denials.map((x) => denialAnnotation(cell, x))];
   if (plan && !d.allowed) lines.push(command('notice', { title: `blockgate plan for ${cellName(cell)}` }, planSentences(plan).join('\n')));
   const applicable = d.denials.length + d.satisfied.length;
-  lines.push(d.allowed
+  lines.push(plainLine(d.allowed
     ? `blockgate: ${cellName(cell)} at ${d.request.at} is allowed (${applicable} applicable blocker${applicable === 1 ? '' : 's'}, all satisfied)`
-    : `blockgate: ${cellName(cell)} at ${d.request.at} is denied (${d.denials.length} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} not satisfied)`);
+    : `blockgate: ${cellName(cell)} at ${d.request.at} is denied (${d.denials.length} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} not satisfied)`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -63,7 +76,7 @@ function matrixCommands(cells: Cell[], what: string): string {
   const lines = warningAnnotations(warningsOf(cells));
   for (const cell of cells) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
   const allowed = cells.filter((c) => c.allowed).length;
-  lines.push(`blockgate ${what}: ${allowed} of ${cells.length} cell${cells.length === 1 ? '' : 's'} allowed`);
+  lines.push(plainLine(`blockgate ${what}: ${allowed} of ${cells.length} cell${cells.length === 1 ? '' : 's'} allowed`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -77,7 +90,7 @@ function whatIfCommands(w: WhatIf, detail?: MatrixDetail): string {
   }
   for (const cell of cells) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
   const allowed = cells.filter((c) => c.allowed).length;
-  lines.push(`blockgate what-if: ${allowed} of ${cells.length} cells allowed after the changes; ${w.changes.length} changed`);
+  lines.push(plainLine(`blockgate what-if: ${allowed} of ${cells.length} cells allowed after the changes; ${w.changes.length} changed`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -88,5 +101,5 @@ export const githubRenderer: Renderer = {
   matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => matrixCommands(cellsOfRows(rows, detail), 'matrix'),
   whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => whatIfCommands(w, detail),
   // Errors go to stderr, where the runner reads workflow commands too.
-  error: (_problem, all) => `${all.map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
+  error: (problem, all) => `${(all.length > 0 ? all : [problem]).map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
 };

@@ -2,7 +2,9 @@
 
 import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, WhatIf } from '../gate.js';
-import type { Finding, RenderContext, Renderer, Report } from './renderer.js';
+import type { Problem } from '../errors.js';
+import { visibleDeep } from './escape.js';
+import type { CheckResult, Finding, RenderContext, Renderer, Report } from './renderer.js';
 
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
 type Paint = (text: string, ...styles: (keyof typeof CODES)[]) => string;
@@ -172,22 +174,32 @@ function reportText(r: Report, ctx: RenderContext): string {
   return `${out.join('\n')}\n`;
 }
 
-export const textRenderer: Renderer = {
-  format: 'text',
-  errorsTo: 'stderr',
-  check: ({ decision, plan }, ctx) => checkText(decision, plan, ctx),
-  plan: (plan, ctx) => {
+/** Text as written for people, before its strings are made visible. */
+const plainText = {
+  check: ({ decision, plan }: CheckResult, ctx: RenderContext) => checkText(decision, plan, ctx),
+  plan: (plan: Plan, ctx: RenderContext) => {
     const paint = painter(ctx);
     const head = plan.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
     return `${head}  ${plan.allowed ? 'nothing to grant' : 'grants that would allow this request:'}\n${planLines(plan, ctx, paint).map((l) => `  ${l}`).join('\n')}\n`;
   },
-  matrix: matrixText,
-  whatIf: whatIfText,
-  report: reportText,
-  data: (value) => `${Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`,
-  error: (problem, all, ctx) => {
+  data: (value: Record<string, unknown>) => `${Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`,
+  error: (all: readonly Problem[], ctx: RenderContext) => {
     const paint = painter(ctx);
     const lines = all.map((p) => wrap(`${paint('error', 'red', 'bold')} ${p.code}: ${p.message}`, ctx.width, 4));
     return `${lines.join('\n')}\n`;
   },
+};
+
+// Every value is made visible on the way in: a newline or an escape in a target, an id or a
+// message can neither start a line of its own nor reach the terminal.
+export const textRenderer: Renderer = {
+  format: 'text',
+  errorsTo: 'stderr',
+  check: (result, ctx) => plainText.check(visibleDeep(result), ctx),
+  plan: (plan, ctx) => plainText.plan(visibleDeep(plan), ctx),
+  matrix: (rows, ctx) => matrixText(visibleDeep(rows), ctx),
+  whatIf: (w, ctx) => whatIfText(visibleDeep(w), ctx),
+  report: (r, ctx) => reportText(visibleDeep(r), ctx),
+  data: (value) => plainText.data(visibleDeep(value)),
+  error: (problem, all, ctx) => plainText.error(visibleDeep(all.length > 0 ? all : [problem]), ctx),
 };
