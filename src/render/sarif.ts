@@ -14,8 +14,10 @@ export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** A map path as a URI reference: relative paths stay relative (to the checkout), segment by segment. */
 export function artifactUri(file: string): string {
-  if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  // A lone surrogate has no UTF-8 form for a URI: it is shown as U+FFFD, never a thrown URIError.
+  const wellFormed = file.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  if (isAbsolute(wellFormed)) return pathToFileURL(wellFormed).href;
+  return wellFormed.split('/').map((segment) => encodeURIComponent(segment)).join('/');
 }
 
 function rule(d: CellDenial): ReportingDescriptor {

@@ -33,10 +33,19 @@ export function wrap(text: string, width: number, hang: number): string {
   return lines.join(`\n${' '.repeat(hang)}`);
 }
 
-/** A word longer than a line (a long file path) is cut into line-sized pieces. */
+/** A word longer than a line (a long file path) is cut into line-sized pieces, never inside a character. */
 function pieces(word: string, room: number): string[] {
+  if (word.length <= room) return [word];
   const out: string[] = [];
-  for (let i = 0; i < word.length; i += room) out.push(word.slice(i, i + room));
+  let piece = '';
+  for (const char of word) {
+    if (piece.length + char.length > room) {
+      out.push(piece);
+      piece = '';
+    }
+    piece += char;
+  }
+  if (piece !== '') out.push(piece);
   return out;
 }
 
