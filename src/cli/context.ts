@@ -1,6 +1,10 @@
 // What a command needs from its surroundings: where output goes and how it should look.
 
 import { BlockgateError } from '../errors.js';
+import { readProcessStdin, singleUse, STDIN_PATH, type StdinReader } from '../load/files.js';
+import type { MapSourceOptions } from '../load/maps.js';
+import type { GateOptions } from '../gate.js';
+import { gateOptions, type InputArgs } from './options.js';
 import { getRenderer, type Renderer, type RenderContext } from '../render/index.js';
 
 export interface CliIO {
@@ -12,6 +16,8 @@ export interface CliIO {
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
   columns: number | undefined;
+  /** Standard input, for a path given as `-`; absent: there is none to read. Read at most once. */
+  stdin?: StdinReader;
 }
 
 export function processIO(): CliIO {
@@ -22,6 +28,7 @@ export function processIO(): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     columns: process.stdout.columns,
+    stdin: readProcessStdin,
   };
 }
 
@@ -44,10 +51,18 @@ export interface Outcome {
 export class CommandContext {
   readonly renderer: Renderer;
   readonly render: RenderContext;
+  /** Standard input for this one command: a second `-` is a usage error, not an empty read. */
+  readonly stdin: StdinReader | undefined;
 
   constructor(readonly io: CliIO, format: string) {
     this.renderer = getRenderer(format);
     this.render = renderContext(io);
+    this.stdin = io.stdin === undefined ? undefined : singleUse(io.stdin);
+  }
+
+  /** Library options with this command's standard input, for the paths given as `-`. */
+  withStdin<T extends object>(options: T): T & MapSourceOptions {
+    return this.stdin === undefined ? options : { ...options, stdin: this.stdin };
   }
 
   /** The renderer's method for this result, or a usage error naming the formats that have one. */
@@ -58,4 +73,36 @@ export class CommandContext {
     }
     return fn as NonNullable<Renderer[K]>;
   }
+}
+
+/** `-` names standard input at most once among a command's path flags: it can be read only once. */
+export function stdinAtMostOnce(flags: Record<string, string | readonly string[] | undefined>): void {
+  const uses = Object.entries(flags).flatMap(([flag, value]) => {
+    const values = typeof value === 'string' ? [value] : value ?? [];
+    return values.filter((v) => v === STDIN_PATH).map(() => `--${flag}`);
+  });
+  if (uses.length > 1) {
+    const where = new Set(uses).size === 1 ? `${uses.length} times for ${uses[0]}` : `for ${uses.join(' and ')}`;
+    throw new BlockgateError('usage', `standard input can be read only once, but '${STDIN_PATH}' was given ${where}`);
+  }
+}
+
+/**
+ * Refuses `-` for flags whose file is written, or read again later: standard input can be read
+ * only once, and never written to.
+ */
+export function refuseStdinFor(flags: Record<string, string | readonly string[] | undefined>, why: string): void {
+  for (const [flag, value] of Object.entries(flags)) {
+    const values = typeof value === 'string' ? [value] : value ?? [];
+    if (values.includes(STDIN_PATH)) throw new BlockgateError('usage', `--${flag} ${STDIN_PATH}: ${why}; give a file`);
+  }
+}
+
+/**
+ * The gate's options from the common input flags, with standard input for the one path given as
+ * `-` (`more`: the command's other path flags, for that count).
+ */
+export function gateInputs(ctx: CommandContext, argv: InputArgs, more: Record<string, string | undefined> = {}): GateOptions & MapSourceOptions {
+  stdinAtMostOnce({ blockers: argv.blockers, ledger: argv.ledger, trust: argv.trust, catalog: argv.catalog, ...more });
+  return ctx.withStdin(gateOptions(argv));
 }

@@ -3,9 +3,9 @@ import { BlockgateError, isInputError } from '../../errors.js';
 import { openGate, type Gate, type GateOptions, type Request, type RequestEcho } from '../../gate.js';
 import { exitCodeForDecision } from '../exit.js';
 import {
-  gateOptions, requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
+  requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
 } from '../options.js';
-import type { Runner } from '../context.js';
+import { gateInputs, refuseStdinFor, type Runner } from '../context.js';
 
 type Args = InputArgs & RequestArgs & DecisionLogArgs & { 'explain-plan': boolean };
 
@@ -19,7 +19,8 @@ export function checkCommand(run: Runner): CommandModule<object, Args> {
       const check = ctx.need('check', 'check');
       const request = requestOf(argv);
       const logFile = argv['decision-log'];
-      const gate = await openLogged(gateOptions(argv), request, logFile);
+      refuseStdinFor({ 'decision-log': logFile }, 'the decision log is written to');
+      const gate = await openLogged(gateInputs(ctx, argv), request, logFile);
       const decided = gate.decide(request);
       const plan = argv['explain-plan'] ? gate.plan(request) : undefined;
       // Logged before it is shown: a decision that cannot be logged is not given.

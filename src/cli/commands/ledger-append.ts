@@ -2,10 +2,10 @@ import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
 import { appendEntry, buildDraft, readDraft, type DraftEntry } from '../../ledger/append.js';
 import { loadTrust } from '../../ledger/keys.js';
-import { readTextFile } from '../../load/files.js';
+import { readTextFile, type StdinReader } from '../../load/files.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { Runner } from '../context.js';
+import { refuseStdinFor, type Runner } from '../context.js';
 
 interface Args {
   ledger: string; key: string; 'key-id': string; trust?: string; entry?: string; format: string;
@@ -15,11 +15,11 @@ interface Args {
 
 const ENTRY_FLAGS = ['type', 'id', 'role', 'issued-at', 'action', 'env', 'target', 'resolves', 'expires-at', 'evidence', 'revokes', 'note'] as const;
 
-function draftOf(argv: Args): DraftEntry {
+function draftOf(argv: Args, stdin: StdinReader | undefined): DraftEntry {
   if (argv.entry !== undefined) {
     const flag = ENTRY_FLAGS.find((name) => argv[name] !== undefined);
     if (flag !== undefined) throw new BlockgateError('usage', `--entry and --${flag} do not go together: put the field in the entry file`);
-    return readDraft(argv.entry);
+    return readDraft(argv.entry, stdin);
   }
   return buildDraft({
     type: argv.type ?? 'grant', id: argv.id, role: argv.role, issuedAt: argv['issued-at'], action: argv.action,
@@ -37,7 +37,7 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
       .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
       .option('key-id', { type: 'string', demandOption: true, describe: 'id of that key in the trust file' })
       .option('trust', { type: 'string', describe: 'trust file: refuse an entry it would ignore (and fill --role from it)' })
-      .option('entry', { type: 'string', describe: 'the entry as a JSON file (instead of the flags below)' })
+      .option('entry', { type: 'string', describe: 'the entry as a JSON file (instead of the flags below); - reads standard input' })
       .option('type', { type: 'string', choices: ['grant', 'revoke'], describe: 'entry type (default grant)' })
       .option('id', { type: 'string', describe: 'entry id, unique in the ledger' })
       .option('role', { type: 'string', describe: "grantor's role (default: the key's role in --trust)" })
@@ -52,7 +52,9 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
       .option('note', { type: 'string', describe: 'free text' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'ledger append');
-      const draft = draftOf(argv);
+      // The ledger and the key are files: the one is rewritten, the other is not piped by accident.
+      refuseStdinFor({ ledger: argv.ledger, key: argv.key, trust: argv.trust }, 'ledger append reads it as a file');
+      const draft = draftOf(argv, ctx.stdin);
       const trust = argv.trust !== undefined ? loadTrust(argv.trust) : null;
       const privateKeyPem = readTextFile(argv.key, 'io');
       const { entry, hash } = await appendEntry({

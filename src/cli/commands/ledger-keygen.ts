@@ -8,7 +8,7 @@ import { parseJson } from '../../load/json.js';
 import type { TrustFile } from '../../schema/types.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
-import type { Runner } from '../context.js';
+import { refuseStdinFor, type Runner } from '../context.js';
 
 interface Args { id: string; role: string; out: string; trust?: string; format: string }
 
@@ -51,6 +51,7 @@ export function ledgerKeygenCommand(run: Runner): CommandModule<object, Args> {
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'ledger keygen');
       if (argv.id.trim() === '' || argv.role.trim() === '') throw new BlockgateError('usage', '--id and --role must not be empty');
+      refuseStdinFor({ out: argv.out, trust: argv.trust }, 'ledger keygen writes it');
       // Every check first, so that a refusal leaves no key file behind.
       const trust = argv.trust !== undefined ? trustToExtend(argv.trust, argv.id) : undefined;
       const publicPath = `${argv.out}.pub`;

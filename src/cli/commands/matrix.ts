@@ -3,8 +3,8 @@ import { catalogCells, matrixRow, openGate, resolveTime, type Decision, type Gat
 import type { BlockerInfo } from '../../render/index.js';
 import { progressLine, type Progress } from '../../render/progress.js';
 import { EXIT } from '../exit.js';
-import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { CliIO, Runner } from '../context.js';
+import { withAt, withInputs, type InputArgs } from '../options.js';
+import { gateInputs, type CliIO, type Runner } from '../context.js';
 
 type Args = InputArgs & { at?: string };
 
@@ -52,7 +52,7 @@ export function matrixCommand(run: Runner): CommandModule<object, Args> {
     builder: (y) => withAt(withInputs(y, 'matrix')) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('matrix', 'matrix');
-      const gate = await openGate(gateOptions(argv));
+      const gate = await openGate(gateInputs(ctx, argv));
       const progress = progressFor(ctx.io);
       try {
         const { rows, decisions } = decideEveryCell(gate, resolveTime(argv.at), progress);

@@ -4,8 +4,8 @@ import { openGate, resolveTime } from '../../gate.js';
 import { templateEntries } from '../../render/ledger-template.js';
 import { formatTime } from '../../schema/time.js';
 import { EXIT } from '../exit.js';
-import { gateOptions, requestOf, withInputs, withRequest, type InputArgs, type RequestArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { requestOf, withInputs, withRequest, type InputArgs, type RequestArgs } from '../options.js';
+import { gateInputs, type Runner } from '../context.js';
 
 type Args = InputArgs & RequestArgs & { 'emit-ledger-template': boolean };
 
@@ -26,7 +26,7 @@ export function planCommand(run: Runner): CommandModule<object, Args> {
       if (argv['emit-ledger-template'] && ctx.renderer.format !== 'text') {
         throw new BlockgateError('usage', `--emit-ledger-template prints JSON Lines; it does not go with --format ${ctx.renderer.format}`);
       }
-      const gate = await openGate(gateOptions(argv));
+      const gate = await openGate(gateInputs(ctx, argv));
       // One instant for the plan and the entries' issued_at, even when --at is absent (now).
       const at = resolveTime(argv.at);
       const plan = gate.plan({ ...requestOf(argv), at });

@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { openGate } from '../../gate.js';
 import { replayDecisionLog, type ReplayVerdict } from '../../decision-log/replay.js';
 import { EXIT, type ExitCode } from '../exit.js';
-import { gateOptions, withInputs, type InputArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { withInputs, type InputArgs } from '../options.js';
+import { gateInputs, refuseStdinFor, type Runner } from '../context.js';
 
 type Args = InputArgs & { file: string };
 
@@ -18,7 +18,9 @@ export function replayCommand(run: Runner): CommandModule<object, Args> {
       .positional('file', { type: 'string', demandOption: true, describe: 'decision log written by --decision-log' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'replay');
-      const gate = await openGate(gateOptions(argv));
+      // The log is read by file, and standard input may already hold a map.
+      refuseStdinFor({ file: argv.file }, 'replay reads the decision log as a file');
+      const gate = await openGate(gateInputs(ctx, argv));
       const report = replayDecisionLog(gate, argv.file);
       return { output: render(report, ctx.render), exitCode: EXIT_FOR_VERDICT[report.verdict] };
     }),

@@ -4,9 +4,10 @@ import { BlockgateError } from '../../errors.js';
 import { openGate, resolveTime, type Plan } from '../../gate.js';
 import type { ReadinessReport } from '../../render/index.js';
 import { formatTime } from '../../schema/time.js';
+import { STDIN_PATH } from '../../load/files.js';
 import { EXIT } from '../exit.js';
-import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { withAt, withInputs, type InputArgs } from '../options.js';
+import { gateInputs, type Runner } from '../context.js';
 import { blockerInfos, decideEveryCell, progressFor } from './matrix.js';
 
 type Args = InputArgs & { at?: string; html: string };
@@ -25,11 +26,11 @@ export function reportCommand(run: Runner): CommandModule<object, Args> {
     command: 'report',
     describe: 'write the readiness of every action × environment, with denials, plans and prerequisites, as one self-contained HTML page',
     builder: (y) => withAt(withInputs(y, 'data'))
-      .option('html', { type: 'string', demandOption: true, describe: 'the HTML file to write (replaced if it exists)' }) as never,
+      .option('html', { type: 'string', demandOption: true, describe: 'the HTML file to write (replaced if it exists); - writes it to stdout' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'report');
       if (typeof argv.html !== 'string' || argv.html === '') throw new BlockgateError('usage', '--html needs a file name');
-      const gate = await openGate(gateOptions(argv));
+      const gate = await openGate(gateInputs(ctx, argv));
       const at = resolveTime(argv.at);
       const progress = progressFor(ctx.io);
       let report: ReadinessReport;
@@ -53,7 +54,10 @@ export function reportCommand(run: Runner): CommandModule<object, Args> {
         progress.end();
       }
       const { renderReadinessHtml } = await import('../../render/html.js');
-      writeReport(argv.html, renderReadinessHtml(report));
+      const html = renderReadinessHtml(report);
+      // `--html -`: the page is the output, alone.
+      if (argv.html === STDIN_PATH) return { output: html, exitCode: EXIT.ok };
+      writeReport(argv.html, html);
       const allowed = report.rows.filter((r) => r.allowed).length;
       return {
         output: render({ report: argv.html, at: report.at, cells: report.rows.length, allowed, denied: report.rows.length - allowed }, ctx.render),

@@ -4,7 +4,7 @@ import type { ServerEvent } from '../../server/serve.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults.js';
 import { EXIT } from '../exit.js';
 import { gateOptions, withDecisionLog, withInputs, type DecisionLogArgs, type InputArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { refuseStdinFor, type Runner } from '../context.js';
 
 type Args = InputArgs & DecisionLogArgs & { host: string; port: number; 'body-limit': number };
 
@@ -30,6 +30,10 @@ export function serveCommand(run: Runner): CommandModule<object, Args> {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BlockgateError('usage', `--port must be a whole number from 0 to 65535 (got ${String(port)})`);
       const bodyLimit = argv['body-limit'];
       if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw new BlockgateError('usage', `--body-limit must be a positive whole number of bytes (got ${String(bodyLimit)})`);
+      // The server reads its inputs again on every change; standard input can be read only once.
+      refuseStdinFor({
+        blockers: argv.blockers, ledger: argv.ledger, trust: argv.trust, catalog: argv.catalog, 'decision-log': argv['decision-log'],
+      }, 'serve reads its inputs again whenever they change, and standard input can be read only once');
       const options = {
         gate: gateOptions(argv), host: argv.host, port, bodyLimit,
         onEvent: (e: ServerEvent) => ctx.io.stderr(`${eventLine(e)}\n`),

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { validateInputs } from '../../validate.js';
 import { exitCodeForReport } from '../exit.js';
-import { gateOptions, withInputs, type InputArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { withInputs, type InputArgs } from '../options.js';
+import { gateInputs, type Runner } from '../context.js';
 
 export function validateCommand(run: Runner): CommandModule<object, InputArgs> {
   return {
@@ -11,7 +11,7 @@ export function validateCommand(run: Runner): CommandModule<object, InputArgs> {
     builder: (y) => withInputs(y, 'report') as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'validate');
-      const report = validateInputs(gateOptions(argv));
+      const report = validateInputs(gateInputs(ctx, argv));
       return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
     }),
   };

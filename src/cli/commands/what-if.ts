@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { openGate, type WhatIfOptions } from '../../gate.js';
 import { EXIT } from '../exit.js';
-import { gateOptions, withAt, withInputs, type InputArgs } from '../options.js';
-import type { Runner } from '../context.js';
+import { withAt, withInputs, type InputArgs } from '../options.js';
+import { gateInputs, type Runner } from '../context.js';
 import { blockerInfos } from './matrix.js';
 
 type Args = InputArgs & { at?: string; add?: string; revoke?: string[] };
@@ -16,7 +16,7 @@ export function whatIfCommand(run: Runner): CommandModule<object, Args> {
       .option('revoke', { type: 'string', array: true, describe: 'grant id to revoke hypothetically (repeatable)' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('whatIf', 'what-if');
-      const gate = await openGate(gateOptions(argv));
+      const gate = await openGate(gateInputs(ctx, argv, { add: argv.add }));
       const options: WhatIfOptions = { revoke: argv.revoke ?? [] };
       if (argv.add !== undefined) options.add = argv.add;
       if (argv.at !== undefined) options.at = argv.at;
