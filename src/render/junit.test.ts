@@ -98,3 +98,23 @@ describe('junit renderer', () => {
     expect(xml).toContain('message="apply@production denied after the what-if changes: needs all of: operator, owner"');
   });
 });
+
+describe('junit errors (SPEC 3: one valid document on stdout, errors included)', () => {
+  const problems = [
+    { code: 'ledger-chain' as const, message: 'grants.jsonl line 4: prev does not match <"&">' },
+    { code: 'map-parse' as const, message: 'maps/a.json line 3: not JSON', file: 'maps/a.json', line: 3 },
+  ];
+
+  it('each problem is a failed test case named by its code, with the message', () => {
+    const xml = junitRenderer.error(problems[0]!, problems, CTX);
+    expect(junitRenderer.errorsTo).toBe('stdout');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="blockgate" tests="2" failures="2" errors="0" skipped="0">')).toBe(true);
+    expect(xml).toContain('<testcase name="ledger-chain" classname="blockgate.error">');
+    expect(xml).toContain('<failure type="ledger-chain" message="grants.jsonl line 4: prev does not match &lt;&quot;&amp;&quot;&gt;">');
+    expect(xml).toContain('<testcase name="map-parse" classname="blockgate.error" file="maps/a.json">');
+    expect(xml).toContain('file: maps/a.json line 3</failure>');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    expect(xml.match(/<failure /g)).toHaveLength(2);
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Log } from 'sarif';
+import type { Problem } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { artifactUri, sarifRenderer } from './sarif.js';
@@ -24,6 +25,10 @@ function schemaValidator() {
 }
 
 const parse = (text: string) => JSON.parse(text) as Log;
+
+const LEDGER_CHAIN: Problem = { code: 'ledger-chain', message: 'grants.jsonl line 4: prev does not match' };
+const MAP_PARSE: Problem = { code: 'map-parse', message: 'maps/a b.json line 3: not JSON', file: 'maps/a b.json', line: 3 };
+const USAGE: Problem = { code: 'usage', message: '--target needs a value (it is followed by --help)' };
 
 describe('sarif renderer', () => {
   it('check: one rule per denied blocker, one error result per denial, located at its map', () => {
@@ -57,6 +62,20 @@ describe('sarif renderer', () => {
     expect(new Set(run.results!.map((r) => r.partialFingerprints!['blockgateCell/v1'])).size).toBe(3);
   });
 
+  it('an error is a run with no results, a failed invocation and a notification per problem (SPEC 3)', () => {
+    const log = JSON.parse(sarifRenderer.error(LEDGER_CHAIN, [LEDGER_CHAIN, MAP_PARSE], CTX)) as Log;
+    const run = log.runs[0]!;
+    expect(sarifRenderer.errorsTo).toBe('stdout');
+    expect(run.results).toEqual([]);
+    expect(run.invocations![0]!.executionSuccessful).toBe(false);
+    expect(run.invocations![0]!.toolExecutionNotifications!.map((n) => [n.level, n.descriptor?.id, n.message.text])).toEqual([
+      ['error', 'ledger-chain', LEDGER_CHAIN.message], ['error', 'map-parse', MAP_PARSE.message],
+    ]);
+    expect(run.invocations![0]!.toolExecutionNotifications![1]!.locations![0]!.physicalLocation!).toEqual({
+      artifactLocation: { uri: 'maps/a%20b.json' }, region: { startLine: 3 },
+    });
+  });
+
   it('paths become URI references: relative ones stay relative, absolute ones become file URLs', () => {
     expect(artifactUri('maps/prod readiness#1.json')).toBe('maps/prod%20readiness%231.json');
     expect(artifactUri('a:b.json')).toBe('a%3Ab.json');
@@ -69,6 +88,8 @@ describe('sarif renderer', () => {
     ['matrix', () => { const { rows, detail } = sampleMatrix(); return sarifRenderer.matrix!(rows, CTX, detail); }],
     ['matrix without detail', () => sarifRenderer.matrix!(sampleMatrix().rows, CTX)],
     ['what-if', () => sarifRenderer.whatIf!(sampleWhatIf(), CTX, { blockers: sampleMatrix().detail.blockers! })],
+    ['an input error', () => sarifRenderer.error(LEDGER_CHAIN, [LEDGER_CHAIN, MAP_PARSE], CTX)],
+    ['a usage error', () => sarifRenderer.error(USAGE, [USAGE], CTX)],
   ];
   const haveSchema = existsSync(SCHEMA);
   if (!haveSchema) console.warn(`sarif: ${SCHEMA} is missing; the schema tests are skipped (the package @microsoft/sarif-multitool-linux provides it)`);
