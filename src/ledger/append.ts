@@ -168,7 +168,9 @@ async function resolveLedgerPath(file: string): Promise<LedgerTarget> {
   try {
     path = await realpath(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(file, 'cannot resolve the ledger path', e);
+    const errno = (e as NodeJS.ErrnoException).code;
+    if (errno === 'ELOOP') throw new BlockgateError('io', `${file}: a symbolic link loop: it never reaches a file; nothing was appended`, { file });
+    if (errno !== 'ENOENT') throw ioError(file, 'cannot resolve the ledger path', e);
   }
   if (path === undefined) {
     const link = danglingTarget(file);
