@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
 import { DEFAULT_CATALOG, loadCatalog } from './catalog.js';
-import { MAX_INPUT_BYTES, readInput, readStdin, readTextFile, singleUse } from './files.js';
+import { MAX_INPUT_BYTES, readInput, readInputFile, readStdin, readTextFile, singleUse } from './files.js';
 import { thrown } from '../../test/support/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-files-'));
@@ -110,6 +110,16 @@ describe('readTextFile', () => {
     const locked = put('locked.json', '{}');
     chmodSync(locked, 0o000);
     expect(thrown(() => readTextFile(locked, 'trust-parse')).message).toBe(`${locked}: cannot read: permission denied (EACCES)`);
+  });
+});
+
+describe('readInputFile', () => {
+  it('gives the bytes as they are (no decoding), with the same refusals as readTextFile', () => {
+    expect(readInputFile(put('binary.wasm', Buffer.from([0x00, 0x61, 0x73, 0x6d, 0xff])), 'bundle-seal')).toEqual(Buffer.from([0x00, 0x61, 0x73, 0x6d, 0xff]));
+    const fifo = join(dir, 'bundle.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const e = thrown(() => readInputFile(fifo, 'bundle-seal'));
+    expect([e.code, e.message]).toEqual(['bundle-seal', `${fifo}: a FIFO (named pipe), not a regular file`]);
   });
 });
 

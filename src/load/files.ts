@@ -32,6 +32,11 @@ export function readTextFile(path: string, code: ErrorCode, name = path): string
   return decodeInput(readInputBytes(path, code, name), name, code);
 }
 
+/** The bytes of a binary input (the policy bundle), with readTextFile's checks but no decoding. */
+export function readInputFile(path: string, code: ErrorCode, name = path): Buffer {
+  return readInputBytes(path, code, name);
+}
+
 /** Like readTextFile, but `-` is standard input through `stdin` (named "(stdin)" in messages). */
 export function readInput(path: string, code: ErrorCode, stdin: StdinReader | undefined): { text: string; name: string } {
   if (path !== STDIN_PATH) return { text: readTextFile(path, code), name: path };
