@@ -3,9 +3,10 @@
 
 import { BlockgateError } from './errors.js';
 import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
+import type { StdinReader } from './load/files.js';
 import { loadCatalog, type Catalog } from './load/catalog.js';
 import { readTextFile } from './load/files.js';
-import { parseTime, formatTime } from './schema/time.js';
+import { EARLIEST_TIME, LATEST_TIME, formatTime, isInstant, parseTime } from './schema/time.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
 import { readLedger, parseHypotheticalText, type Ledger, type LedgerHead } from './ledger/ledger.js';
 import { parseHead, requireHead } from './ledger/head.js';
@@ -13,6 +14,8 @@ import { buildWorld, type WorldEntry } from './engine/world.js';
 import { readSealedBundle, type SealedBundle } from './engine/bundle.js';
 import { Engine, type PolicyRequest } from './engine/engine.js';
 import { deepFreeze } from './engine/memo.js';
+import { quoted } from './schema/quote.js';
+import { checkedGateOptions, checkedMatrixOptions, checkedRequest, checkedWhatIfOptions, describeValue, requireNoControl } from './gate-options.js';
 import type { EntryFields } from './schema/types.js';
 import type {
   Denial, IgnoredGrant, LintFinding, PlannedGrant, SatisfiedBlocker, Unresolvable, Warning, PolicyDecision,
@@ -30,6 +33,8 @@ export interface GateOptions {
   ledgerHead?: string;
   /** Where policy.wasm and seal.json are; the package's bundles/ by default. */
   bundleDir?: string;
+  /** What a blockers entry `-` reads: standard input's text or bytes. Read once per gate; a reload reuses it. */
+  stdin?: StdinReader;
 }
 
 export interface Request {
@@ -61,15 +66,40 @@ export interface Plan {
 }
 
 export interface MatrixRow { action: string; environment: string; allowed: boolean; denials: string[] }
-export interface MatrixChange { action: string; environment: string; before: boolean; after: boolean }
+
+/** A what-if cell whose `allowed` or whose set of denying blocker ids differs (SPEC 3). */
+export interface MatrixChange {
+  action: string;
+  environment: string;
+  target: string | null;
+  before: boolean;
+  after: boolean;
+  /** Ids denying after but not before, in the policy's order. */
+  denials_added: string[];
+  /** Ids denying before but not after, in the policy's order. */
+  denials_removed: string[];
+}
 export interface WhatIf { before: MatrixRow[]; after: MatrixRow[]; changes: MatrixChange[] }
 
-export interface WhatIfOptions {
+/** Which cells a matrix decides (SPEC 3 `matrix --target/--action/--env`). */
+export interface MatrixOptions {
+  at?: Request['at'];
+  /** Every cell is decided for this target; none when absent or null. */
+  target?: string | null;
+  /** Only these catalog actions (every one when absent); an unknown name is unknown-action. */
+  actions?: string[];
+  /** Only these catalog environments (every one when absent); an unknown name is unknown-environment. */
+  environments?: string[];
+}
+
+/** One cell of a matrix: the request it decides. */
+export interface MatrixCell { action: string; environment: string; target: string | null; at: number }
+
+export interface WhatIfOptions extends MatrixOptions {
   /** A JSON Lines file of hypothetical entries (SPEC 3 what-if). */
   add?: string;
   /** Grant ids to revoke hypothetically, each by the grant's own role at `at`. */
   revoke?: string[];
-  at?: Request['at'];
 }
 
 /** Everything loaded and checked, ready to decide. */
@@ -93,10 +123,11 @@ function emptyLedger(): Ledger {
 }
 
 /** Loads and checks every input; the first problem is thrown (validate collects them all). */
-export function loadState(options: GateOptions): LoadedState {
+export function loadState(given: GateOptions): LoadedState {
+  const options = checkedGateOptions(given);
   const bundle = readSealedBundle(options.bundleDir);
   const catalog = loadCatalog(options.catalog);
-  const { set: blockers, problems } = loadBlockerMaps(expandMapPatterns(options.blockers));
+  const { set: blockers, problems } = loadBlockerMaps(expandMapPatterns(options.blockers), mapSource(options));
   if (problems.length > 0) throw BlockgateError.fromProblems(problems);
   const verify = !options.insecureNoVerify;
   const trust = options.trust !== undefined ? loadTrust(options.trust) : null;
@@ -115,53 +146,83 @@ export function requireTrustFor(ledger: Ledger, verify: boolean, haveTrust: bool
   }
 }
 
+/** Where a blockers entry `-` reads from. */
+export function mapSource(options: GateOptions): { stdin?: StdinReader } {
+  return options.stdin === undefined ? {} : { stdin: options.stdin };
+}
+
 /** The policy's data document for these inputs. */
 export function worldOf(catalog: Catalog, blockers: BlockerSet, trust: Trust | null, entries: WorldEntry[], verified: boolean) {
   const trustedRoles = trust === null ? null : [...trust.keys.values()].map((k) => k.normalisedRole);
   return buildWorld({ blockers, catalog, entries, verified, trustedRoles });
 }
 
-/** Epoch milliseconds of a request time; now when absent. */
-export function resolveTime(at: Request['at'], what = '--at'): number {
+const TIME_RANGE = `between ${formatTime(EARLIEST_TIME)} and ${formatTime(LATEST_TIME)}`;
+
+/**
+ * Epoch milliseconds of a request time (RFC 3339 text, a Date or epoch milliseconds) within the
+ * years 0000-9999 in UTC; now when absent. Anything else is bad-time.
+ */
+export function resolveTime(at: unknown, what = '--at'): number {
   if (at === undefined) return Date.now();
-  if (typeof at === 'number') {
-    if (Number.isSafeInteger(at)) return at;
-  } else if (at instanceof Date) {
-    if (!Number.isNaN(at.getTime())) return at.getTime();
-  } else if (typeof at === 'string') {
+  if (typeof at === 'string') {
     const ms = parseTime(at);
     if (ms !== undefined) return ms;
+    throw new BlockgateError('bad-time', `${what}: ${quoted(at)} is not an RFC 3339 time with a time zone (e.g. 2026-11-20T10:00:00Z) ${TIME_RANGE}`);
   }
-  throw new BlockgateError('bad-time', `${what}: ${JSON.stringify(String(at))} is not an RFC 3339 time with a time zone (e.g. 2026-11-20T10:00:00Z)`);
+  if (typeof at === 'number' || at instanceof Date) {
+    const ms = typeof at === 'number' ? at : at.getTime();
+    if (isInstant(ms)) return ms;
+    const given = typeof at === 'number' ? `${String(at)} ms since the epoch` : 'the Date given';
+    throw new BlockgateError('bad-time', `${what}: ${given} is not a whole millisecond ${TIME_RANGE}`);
+  }
+  throw new BlockgateError('bad-time', `${what} must be RFC 3339 text, a Date or epoch milliseconds, not ${describeValue(at)}`);
 }
 
 function known(names: Record<string, unknown>): string {
   return Object.keys(names).sort().join(', ');
 }
 
-/** Checks a request against the catalog; unknown names are input errors listing the known ones. */
+function requireAction(catalog: Catalog, action: string, catalogFile: string | undefined): void {
+  if (!Object.hasOwn(catalog.actions, action)) {
+    throw new BlockgateError('unknown-action', `unknown action '${action}'; ${catalogFile ?? 'the built-in catalog'} has: ${known(catalog.actions)}`);
+  }
+}
+
+function requireEnvironment(catalog: Catalog, environment: string, catalogFile: string | undefined): void {
+  if (!Object.hasOwn(catalog.environments, environment)) {
+    throw new BlockgateError('unknown-environment', `unknown environment '${environment}'; ${catalogFile ?? 'the built-in catalog'} has: ${known(catalog.environments)}`);
+  }
+}
+
+/**
+ * Checks a request's shape (bad-request) and names against the catalog; unknown names are input
+ * errors listing the known ones.
+ */
 export function resolveRequest(catalog: Catalog, request: Request, catalogFile?: string): PolicyRequest {
-  const source = catalogFile ?? 'the built-in catalog';
-  if (typeof request.action !== 'string' || request.action === '') {
-    throw new BlockgateError('usage', 'an action is required (--action)');
-  }
-  if (typeof request.environment !== 'string' || request.environment === '') {
-    throw new BlockgateError('usage', 'an environment is required (--env)');
-  }
-  if (!Object.hasOwn(catalog.actions, request.action)) {
-    throw new BlockgateError('unknown-action', `unknown action '${request.action}'; ${source} has: ${known(catalog.actions)}`);
-  }
-  if (!Object.hasOwn(catalog.environments, request.environment)) {
-    throw new BlockgateError('unknown-environment', `unknown environment '${request.environment}'; ${source} has: ${known(catalog.environments)}`);
-  }
-  const input: PolicyRequest = { action: request.action, environment: request.environment, at: resolveTime(request.at) };
-  if (request.target !== undefined && request.target !== null) {
-    if (typeof request.target !== 'string' || request.target === '') {
-      throw new BlockgateError('bad-request', 'a target, when given, must be a non-empty string');
-    }
-    input.target = request.target;
-  }
+  const checked = checkedRequest(request);
+  requireAction(catalog, checked.action, catalogFile);
+  requireEnvironment(catalog, checked.environment, catalogFile);
+  const input: PolicyRequest = { action: checked.action, environment: checked.environment, at: resolveTime(checked.at) };
+  if (checked.target !== undefined && checked.target !== null) input.target = checked.target;
   return input;
+}
+
+/**
+ * The cells a matrix decides, in its one order (actions, then environments, each sorted): every
+ * catalog cell, or those of the named actions and environments, all for one target and instant.
+ */
+export function matrixCells(catalog: Catalog, options: MatrixOptions, catalogFile?: string): MatrixCell[] {
+  for (const action of options.actions ?? []) requireAction(catalog, action, catalogFile);
+  for (const environment of options.environments ?? []) requireEnvironment(catalog, environment, catalogFile);
+  const at = resolveTime(options.at);
+  const target = options.target ?? null;
+  if (target !== null) requireNoControl(target, 'target');
+  const actions = options.actions === undefined ? null : new Set(options.actions);
+  const environments = options.environments === undefined ? null : new Set(options.environments);
+  return catalogCells(catalog)
+    .filter((c) => (actions === null || actions.has(c.action)) && (environments === null || environments.has(c.environment)))
+    .map(({ action, environment }) => ({ action, environment, target, at }));
 }
 
 /** A decision with the ledger head it was made over: both from one loaded state. */
@@ -232,76 +293,100 @@ export class Gate {
   /** The decision and the ledger head it saw, from one state. */
   decide(request: Request): DecisionWithHead {
     const state = this.state;
-    const input = resolveRequest(state.catalog, request, state.options.catalog);
-    return { decision: decisionFor(state, input), ledgerHead: state.ledger.head };
+    return typedErrors(() => {
+      const input = resolveRequest(state.catalog, request, state.options.catalog);
+      return { decision: decisionFor(state, input), ledgerHead: state.ledger.head };
+    });
   }
 
   plan(request: Request): Plan {
     const state = this.state;
-    const input = resolveRequest(state.catalog, request, state.options.catalog);
-    const p = state.engine.plan(input);
-    return {
-      allowed: p.allowed === true,
-      grants_needed: p.grants_needed.map((g) => ({
-        role: g.role, action: g.action, environment: g.environment, target: g.target ?? null,
-        resolves: g.resolves, evidence_required: g.evidence_required,
-      })),
-      unresolvable: p.unresolvable.map((u) => ({ blocker_id: u.blocker_id, reason: u.reason })),
-    };
+    return typedErrors(() => {
+      const input = resolveRequest(state.catalog, request, state.options.catalog);
+      const p = state.engine.plan(input);
+      return {
+        allowed: p.allowed === true,
+        grants_needed: p.grants_needed.map((g) => ({
+          role: g.role, action: g.action, environment: g.environment, target: g.target ?? null,
+          resolves: g.resolves, evidence_required: g.evidence_required,
+        })),
+        unresolvable: p.unresolvable.map((u) => ({ blocker_id: u.blocker_id, reason: u.reason })),
+      };
+    });
   }
 
-  /** Every catalog action × environment, decided by the policy one cell at a time. */
-  matrix(at?: Request['at']): MatrixRow[] {
+  /**
+   * The requests a matrix with these options decides, in its order: for callers that want each
+   * cell's whole decision (`check` on each). A bare time is short for `{ at }`.
+   */
+  cells(options?: MatrixOptions | Request['at']): MatrixCell[] {
     const state = this.state;
-    return matrixOf(state.catalog, state.engine, resolveTime(at));
+    return typedErrors(() => matrixCells(state.catalog, checkedMatrixOptions(options), state.options.catalog));
+  }
+
+  /** Every catalog action × environment (or those named), decided by the policy one cell at a time. */
+  matrix(options?: MatrixOptions | Request['at']): MatrixRow[] {
+    const state = this.state;
+    return typedErrors(() => matrixOf(state.engine, matrixCells(state.catalog, checkedMatrixOptions(options), state.options.catalog)));
   }
 
   /** The matrix before and after hypothetical grants and revokes (appended after the ledger). */
-  whatIf(options: WhatIfOptions): WhatIf {
+  whatIf(options: WhatIfOptions = {}): WhatIf {
     const state = this.state;
-    const at = resolveTime(options.at);
-    const { catalog, blockers, trust, ledger, bundle } = state;
-    const extra: WorldEntry[] = [];
-    if (options.add !== undefined) {
-      const text = readTextFile(options.add, 'ledger-schema');
-      for (const { entry: fields, line } of parseHypotheticalText(text, options.add, ledger)) {
-        extra.push({ fields, auth: 'ok', line, where: `${options.add} line ${line}` });
-      }
-    }
-    const current = entriesOf(ledger);
-    const grants = new Map<string, EntryFields>();
-    for (const { fields } of [...current, ...extra]) if (fields.type === 'grant') grants.set(fields.id, fields);
-    const ids = new Set([...current, ...extra].map((e) => e.fields.id));
-    (options.revoke ?? []).forEach((grantId, i) => {
-      const grant = grants.get(grantId);
-      if (grant === undefined) {
-        throw new BlockgateError('ledger-dangling-revoke', `--revoke ${grantId}: no grant with this id in the ledger or the --add file`);
-      }
-      let id = `what-if-revoke-${i + 1}`;
-      while (ids.has(id)) id = `${id}'`;
-      ids.add(id);
-      extra.push({
-        fields: { type: 'revoke', id, role: grant.role, issued_at: formatTime(at), revokes: grantId },
-        auth: 'ok', line: 0, where: `--revoke ${grantId}`,
-      });
-    });
-    const verified = !state.options.insecureNoVerify;
-    const after = Engine.open(worldOf(catalog, blockers, trust, [...current, ...extra], verified), bundle);
-    const before = matrixOf(catalog, state.engine, at);
-    const afterRows = matrixOf(catalog, after, at);
-    const changes: MatrixChange[] = [];
-    before.forEach((row, i) => {
-      const next = afterRows[i]!;
-      if (row.allowed !== next.allowed) {
-        changes.push({ action: row.action, environment: row.environment, before: row.allowed, after: next.allowed });
-      }
-    });
-    return { before, after: afterRows, changes };
+    return typedErrors(() => whatIfOf(state, checkedWhatIfOptions(options)));
   }
 
   lint(): LintFinding[] {
-    return this.state.engine.lint();
+    const state = this.state;
+    return typedErrors(() => state.engine.lint());
   }
+}
+
+function whatIfOf(state: LoadedState, options: WhatIfOptions): WhatIf {
+  const cells = matrixCells(state.catalog, options, state.options.catalog);
+  const { catalog, blockers, trust, ledger, bundle } = state;
+  const extra: WorldEntry[] = [];
+  if (options.add !== undefined) {
+    const text = readTextFile(options.add, 'ledger-schema');
+    for (const { entry: fields, line } of parseHypotheticalText(text, options.add, ledger)) {
+      extra.push({ fields, auth: 'ok', line, where: `${options.add} line ${line}` });
+    }
+  }
+  const current = entriesOf(ledger);
+  const grants = new Map<string, EntryFields>();
+  for (const { fields } of [...current, ...extra]) if (fields.type === 'grant') grants.set(fields.id, fields);
+  const ids = new Set([...current, ...extra].map((e) => e.fields.id));
+  const at = cells[0]?.at ?? resolveTime(options.at);
+  (options.revoke ?? []).forEach((grantId, i) => {
+    const grant = grants.get(grantId);
+    if (grant === undefined) {
+      throw new BlockgateError('ledger-dangling-revoke', `--revoke ${quoted(grantId)}: no grant with this id in the ledger or the --add file`);
+    }
+    let id = `what-if-revoke-${i + 1}`;
+    while (ids.has(id)) id = `${id}'`;
+    ids.add(id);
+    extra.push({
+      fields: { type: 'revoke', id, role: grant.role, issued_at: formatTime(at), revokes: grantId },
+      auth: 'ok', line: 0, where: `--revoke ${quoted(grantId)}`,
+    });
+  });
+  const verified = !state.options.insecureNoVerify;
+  const after = Engine.open(worldOf(catalog, blockers, trust, [...current, ...extra], verified), bundle);
+  const before = matrixOf(state.engine, cells);
+  const afterRows = matrixOf(after, cells);
+  const changes: MatrixChange[] = [];
+  before.forEach((row, i) => {
+    const next = afterRows[i]!;
+    const denials_added = next.denials.filter((id) => !row.denials.includes(id));
+    const denials_removed = row.denials.filter((id) => !next.denials.includes(id));
+    if (row.allowed !== next.allowed || denials_added.length > 0 || denials_removed.length > 0) {
+      changes.push({
+        action: row.action, environment: row.environment, target: cells[i]!.target,
+        before: row.allowed, after: next.allowed, denials_added, denials_removed,
+      });
+    }
+  });
+  return { before, after: afterRows, changes };
 }
 
 type Explanation = Pick<Decision, 'denials' | 'satisfied' | 'ignored_grants' | 'warnings'>;
@@ -352,9 +437,12 @@ export function matrixRow(action: string, environment: string, d: { allowed: boo
   return { action, environment, allowed: d.allowed === true, denials: d.denials.map((x) => x.blocker_id) };
 }
 
-/** Every catalog cell, decided by the policy one at a time. */
-function matrixOf(catalog: Catalog, engine: Engine, at: number): MatrixRow[] {
-  return catalogCells(catalog).map(({ action, environment }) => matrixRow(action, environment, engine.decide({ action, environment, at })));
+/** Each cell, decided by the policy one at a time. */
+function matrixOf(engine: Engine, cells: readonly MatrixCell[]): MatrixRow[] {
+  return cells.map(({ action, environment, target, at }) => {
+    const request: PolicyRequest = target === null ? { action, environment, at } : { action, environment, target, at };
+    return matrixRow(action, environment, engine.decide(request));
+  });
 }
 
 function orderedDenial(d: Denial): Denial {
@@ -367,7 +455,8 @@ function orderedDenial(d: Denial): Denial {
 
 /**
  * Loads, validates and verifies every input, then returns a gate ready to decide. Rejects with a
- * BlockgateError whose `code` is SPEC's (map-schema, ledger-chain, ...).
+ * BlockgateError whose `code` is SPEC's (map-schema, ledger-chain, ...); options it does not know,
+ * or of the wrong type, are `usage`. The gate keeps a checked copy of the options for reloads.
  */
 export async function openGate(options: GateOptions): Promise<Gate> {
   return new Gate(typedErrors(() => loadState(options)));

@@ -2,10 +2,11 @@
 
 export { openGate, Gate, loadState, resolveRequest, resolveTime } from './gate.js';
 export type {
-  GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, WhatIf, WhatIfOptions, PolicyInfo,
-  LoadedState,
+  GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, MatrixCell, MatrixOptions, WhatIf,
+  WhatIfOptions, PolicyInfo, LoadedState,
 } from './gate.js';
 export type { LedgerHead } from './ledger/ledger.js';
+export type { StdinReader } from './load/files.js';
 export type {
   Denial, SatisfiedBlocker, IgnoredGrant, Warning, PlannedGrant, Unresolvable, LintFinding,
 } from './engine/results.js';

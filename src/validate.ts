@@ -8,7 +8,8 @@ import { readLedger, type Ledger, type VerifiedEntry } from './ledger/ledger.js'
 import { parseHead, requireHead } from './ledger/head.js';
 import { readSealedBundle } from './engine/bundle.js';
 import { Engine } from './engine/engine.js';
-import { entriesOf, requireTrustFor, worldOf, type GateOptions } from './gate.js';
+import { entriesOf, mapSource, requireTrustFor, worldOf, type GateOptions } from './gate.js';
+import { checkedGateOptions } from './gate-options.js';
 import type { Finding, Report } from './render/renderer.js';
 
 const AUTH_TEXT = {
@@ -40,14 +41,15 @@ export function inauthenticFinding(ledgerFile: string, e: VerifiedEntry): Findin
   };
 }
 
-export function validateInputs(options: GateOptions): Report {
+export function validateInputs(given: GateOptions): Report {
+  const options = checkedGateOptions(given, 'validateInputs options');
   const bundle = readSealedBundle(options.bundleDir);
   const findings: Finding[] = [];
   const catalog: Catalog | undefined = attempt(findings, () => loadCatalog(options.catalog));
   let blockers: BlockerSet = { blockers: new Map(), resolved: new Map(), maps: [] };
   const files = attempt(findings, () => expandMapPatterns(options.blockers));
   if (files !== undefined) {
-    const loaded = loadBlockerMaps(files);
+    const loaded = loadBlockerMaps(files, mapSource(options));
     findings.push(...loaded.problems.map(toFinding));
     blockers = loaded.set;
   }

@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import type { ParsedJson } from '../load/json.js';
 import { problem, type ErrorCode, type Problem } from '../errors.js';
 import { parseTime } from './time.js';
+import { quoted } from './quote.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -23,7 +24,7 @@ export interface Validator {
 function describe(err: ErrorObject): string {
   const path = err.instancePath === '' ? 'the document' : err.instancePath;
   // A failing property name is reported at its object; say which name it is.
-  const at = err.propertyName === undefined ? path : `${path}: the name ${JSON.stringify(err.propertyName)}`;
+  const at = err.propertyName === undefined ? path : `${path}: the name ${quoted(err.propertyName)}`;
   if (err.keyword === 'format' && (err.params as { format?: string }).format === 'printable') {
     return `${at} must not contain control characters`;
   }

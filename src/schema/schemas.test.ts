@@ -97,16 +97,18 @@ describe('trust and catalog schemas', () => {
   });
 
   it.each([
-    ['U+0000', '\u0000'], ['a tab', '\t'], ['a newline', '\n'], ['DEL', '\u007f'], ['a C1 control (U+0085)', '\u0085'], ['U+009F', '\u009f'],
-  ])('catalog: a name with %s is refused, named in the message (the memo once keyed on U+0000)', (_, control) => {
+    ['U+0000', '\u0000', '\\u0000'], ['a tab', '\t', '\\t'], ['a newline', '\n', '\\n'], ['DEL', '\u007f', '\\u007f'],
+    ['a C1 control (U+0085)', '\u0085', '\\u0085'], ['U+009F', '\u009f', '\\u009f'],
+  ])('catalog: a name with %s is refused, named in the message escaped (the memo once keyed on U+0000)', (_, control, escapedControl) => {
     const name = `a${control}b`;
+    const escaped = `"a${escapedControl}b"`;
     for (const field of ['actions', 'environments']) {
       const other = field === 'actions' ? 'environments' : 'actions';
       const text = JSON.stringify({ [field]: { [name]: { tags: [] }, plain: { tags: [] } }, [other]: {} });
       const problems = validateCatalog(doc(text), 'c.json');
       expect(problems).toEqual([{
         code: 'catalog-schema', file: 'c.json', line: 1,
-        message: `c.json line 1: /${field}: the name ${JSON.stringify(name)} must not contain control characters`,
+        message: `c.json line 1: /${field}: the name ${escaped} must not contain control characters`,
       }]);
     }
   });
