@@ -71,6 +71,8 @@ function argvContract(args: readonly string[]) {
     // Without the command path the checks cannot run, and an unchecked vector is never run.
     if (context === undefined || !Array.isArray(context.commands)) throw new BlockgateError('internal', 'the argument checks cannot see the command');
     const path = [...context.commands];
+    // No command matched: checkTopLevel has judged help and version; yargs names the unknown command.
+    if (path.length === 0) return;
     checkCommandArgs(args, { path, flags: parser.getOptions(), takesTail: TAKES_TAIL.has(path[0] ?? '') });
   };
 }
