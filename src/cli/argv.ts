@@ -26,6 +26,23 @@ export function splitAtTerminator(args: readonly string[]): { head: string[]; ta
   return at < 0 ? { head: [...args], tail: undefined } : { head: args.slice(0, at), tail: args.slice(at + 1) };
 }
 
+/**
+ * `--flag -` as `--flag=-`: yargs reads a lone `-` as a positional, but SPEC 1.1 makes it a
+ * value (standard input). Only before `--`; a flag that takes no value still refuses it.
+ */
+export function stdinValuesJoined(args: readonly string[]): string[] {
+  const { head, tail } = splitAtTerminator(args);
+  const out: string[] = [];
+  for (let i = 0; i < head.length; i++) {
+    const token = head[i]!;
+    if (/^--[^=]+$/.test(token) && head[i + 1] === '-') {
+      out.push(`${token}=-`);
+      i++;
+    } else out.push(token);
+  }
+  return tail === undefined ? out : [...out, '--', ...tail];
+}
+
 export function isHelpOrVersion(token: string): boolean {
   return HELP_OR_VERSION.test(token);
 }

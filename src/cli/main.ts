@@ -5,7 +5,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { BlockgateError } from '../errors.js';
 import { exitCodeForError, EXIT } from './exit.js';
 import { CommandContext, processIO, renderContext, type CliIO, type Outcome } from './context.js';
-import { checkCommandArgs, checkTopLevel, isHelpOrVersion, splitAtTerminator, type FlagTable } from './argv.js';
+import { checkCommandArgs, checkTopLevel, isHelpOrVersion, splitAtTerminator, stdinValuesJoined, type FlagTable } from './argv.js';
 import { getRenderer, FORMATS } from '../render/index.js';
 import { readSealedBundle } from '../engine/bundle.js';
 import { checkCommand } from './commands/check.js';
@@ -122,7 +122,8 @@ export async function run(args: readonly string[], io?: CliIO): Promise<number> 
   return guarded.broken() ? EXIT.failure : code;
 }
 
-async function runWith(args: readonly string[], io: CliIO): Promise<number> {
+async function runWith(given: readonly string[], io: CliIO): Promise<number> {
+  const args = stdinValuesJoined(given);
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
     const e = internal(error);

@@ -20,11 +20,12 @@ const TRUST = `${ROOT}fixtures/trust.test-only.json`;
 
 interface Ran { code: number; stdout: string; stderr: string }
 
-async function cli(args: string[]): Promise<Ran> {
+async function cli(args: string[], stdin?: string): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, stderrIsTTY: false, env: {}, columns: 80,
+    ...(stdin === undefined ? {} : { stdin: () => Buffer.from(stdin, 'utf8') }),
   };
   const code = await run(args, io);
   return { code, stdout, stderr };
@@ -111,6 +112,15 @@ describe('the exit-code contract, case by case', () => {
     const r = await cli(['check', ...request(), '--target=--help', '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).request.target).toBe('--help');
+  });
+
+  it('a lone - after a value flag is its value (standard input, SPEC 1.1), in both spellings', async () => {
+    for (const blockers of [['--blockers', '-'], ['--blockers=-']]) {
+      const r = await cli(['check', ...blockers, '--action', 'apply', '--env', 'production', '--format', 'json'], '{"blockers": []}\n');
+      expect([blockers, r.code, JSON.parse(r.stdout).allowed]).toEqual([blockers, 0, true]);
+    }
+    const r = await cli(['check', ...request(), '--insecure-no-verify', '-']);
+    expect([r.code, r.stderr]).toEqual([1, 'error usage: --insecure-no-verify takes no value (or true/false), not "-"\n']);
   });
 
   it('an empty value is a value: an empty target is invalid input (exit 3)', async () => {
