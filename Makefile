@@ -26,7 +26,8 @@ opa: $(OPA)
 $(OPA):
 	@mkdir -p $(TOOLS)/bin
 	GOBIN=$(TOOLS)/bin GOFLAGS=-mod=mod go install github.com/open-policy-agent/opa@v$(OPA_VERSION)
-	@$(OPA) version | grep -q '^Version: $(OPA_VERSION)$$' || { echo "opa is not v$(OPA_VERSION)"; exit 1; }
+	@# Capture first: `opa version | grep -q` under pipefail fails when grep exits early and opa gets SIGPIPE.
+	@version=$$($(OPA) version); case "$$version" in *"Version: $(OPA_VERSION)"*) ;; *) echo "opa is not v$(OPA_VERSION)"; exit 1;; esac
 
 # The hash of the policy sources (tests excluded): each path and content, NUL-separated.
 source_sha256 = $$(for f in $(POLICY_SOURCES); do printf '%s\0' "$$f"; cat "$$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
@@ -92,7 +93,7 @@ fuzz: setup $(OPA)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} FUZZ_WORLDS=$${FUZZ_WORLDS:-0} npx vitest run test/differential/differential.test.ts
 
 ## demo: the main job, on the shipped FIX7 example.
-demo:
+demo: setup
 	@bash fixtures/demo.sh
 
 clean:

@@ -14,7 +14,6 @@ import type { Finding, Report } from './render/renderer.js';
 
 const AUTH_TEXT = {
   'unknown-key': 'its key is not in the trust file',
-  'bad-signature': 'its signature does not verify',
   'role-mismatch': "its role differs from its key's role",
 } as const;
 

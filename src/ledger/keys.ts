@@ -3,6 +3,7 @@
 import {
   createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject,
 } from 'node:crypto';
+import { publicPointProblem } from './ed25519-point.js';
 import { BlockgateError, problem, type ErrorCode, type Problem } from '../errors.js';
 import { readTextFile } from '../load/files.js';
 import { parseJson } from '../load/json.js';
@@ -73,6 +74,11 @@ function readKey(pem: string, kind: 'private' | 'public'): KeyObject | string {
   }
   if (key.asymmetricKeyType !== 'ed25519') {
     return `${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519 (blockgate uses Ed25519 keys only)`;
+  }
+  if (kind === 'public') {
+    // The SPKI DER of an Ed25519 key is a 12-byte header and the 32-byte point.
+    const weakness = publicPointProblem(key.export({ type: 'spki', format: 'der' }).subarray(12));
+    if (weakness !== undefined) return `not a usable Ed25519 public key: ${weakness}`;
   }
   return key;
 }

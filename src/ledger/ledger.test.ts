@@ -131,10 +131,22 @@ describe('a valid ledger', () => {
   });
 });
 
-describe('authenticity marks single entries and never rejects the ledger', () => {
-  it('a signature by another key is bad-signature', () => {
-    expect(authOf(read(jsonl(chain(DRAFTS, { 1: 'intruder' }))))).toEqual(['ok', 'bad-signature', 'ok', 'ok']);
-    expect(authOf(read(jsonl(chain(DRAFTS, { 1: 'owner-1' }))))).toEqual(['ok', 'bad-signature', 'ok', 'ok']);
+/** SPEC 1.4: a signature that fails under a trusted key rejects the whole ledger, naming the line. */
+function signatureRejection(text: string, line: number): void {
+  const e = rejection(text);
+  expect(e.code).toBe('ledger-signature');
+  expect(e.message).toContain(`${FILE} line ${line}:`);
+  expect(e.message).toMatch(/does not verify/);
+}
+
+describe('authenticity marks single entries; a failed signature rejects the ledger', () => {
+  it('a signature by another key is ledger-signature (never an ignored entry that lets a grant count again)', () => {
+    signatureRejection(jsonl(chain(DRAFTS, { 1: 'intruder' })), 2);
+    signatureRejection(jsonl(chain(DRAFTS, { 1: 'owner-1' })), 2);
+  });
+
+  it('without verification, a bad signature is not looked at', () => {
+    expect(authOf(read(jsonl(chain(DRAFTS, { 1: 'intruder' })), false))).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('a key not in the trust file is unknown-key', () => {
@@ -147,38 +159,33 @@ describe('authenticity marks single entries and never rejects the ledger', () =>
     expect(authOf(read(jsonl(chain(drafts))))).toEqual(['ok', 'role-mismatch', 'ok', 'ok']);
   });
 
-  it('is checked in the order unknown-key, bad-signature, role-mismatch', () => {
+  it('an unknown key is unknown-key whatever its signature; a role mismatch with a bad signature rejects', () => {
     const drafts = DRAFTS.map((d, i) => (i === 1 ? { ...d, role: 'owner' } : d));
-    expect(authOf(read(jsonl(chain(drafts, { 1: 'intruder' }))))[1]).toBe('bad-signature');
+    signatureRejection(jsonl(chain(drafts, { 1: 'intruder' })), 2);
     const unknown = DRAFTS.map((d, i) => (i === 1 ? { ...d, key: 'intruder', role: 'owner' } : d));
     expect(authOf(read(jsonl(chain(unknown))))[1]).toBe('unknown-key');
   });
 
-  const lastEdits: [string, unknown, string][] = [
-    ['id', 'G-9', 'bad-signature'],
-    ['role', 'operator', 'bad-signature'],
-    ['issued_at', '2026-11-23T10:00:00.251Z', 'bad-signature'],
-    ['action', 'apply', 'bad-signature'],
-    ['environment', 'staging', 'bad-signature'],
-    ['target', 'QT001', 'bad-signature'],
-    ['resolves', ['B-3', 'B-4'], 'bad-signature'],
-    ['expires_at', '2027-12-23T10:00:00Z', 'bad-signature'],
-    ['evidence', [{ uri: 'file:///evidence.txt', sha256: 'c'.repeat(64) }], 'bad-signature'],
-    ['note', 'LAST', 'bad-signature'],
-    ['key', 'operator-1', 'bad-signature'],
-    ['key', 'nobody', 'unknown-key'],
-    ['sig', signEntry({ x: 1 }, signers['owner-1']!), 'bad-signature'],
+  const lastEdits: [string, unknown][] = [
+    ['id', 'G-9'], ['role', 'operator'], ['issued_at', '2026-11-23T10:00:00.251Z'], ['action', 'apply'],
+    ['environment', 'staging'], ['target', 'QT001'], ['resolves', ['B-3', 'B-4']], ['expires_at', '2027-12-23T10:00:00Z'],
+    ['evidence', [{ uri: 'file:///evidence.txt', sha256: 'c'.repeat(64) }]], ['note', 'LAST'], ['key', 'operator-1'],
+    ['sig', signEntry({ x: 1 }, signers['owner-1']!)],
   ];
-  it.each(lastEdits)('an edited %s on the last line (%j) makes it %s', (field, value, auth) => {
-    const lines = VALID.map((l, i) => (i === 3 ? { ...l, [field]: value } : l));
-    expect(authOf(read(jsonl(lines)))).toEqual(['ok', 'ok', 'ok', auth]);
+  it.each(lastEdits)('an edited %s on the last line (%j) rejects the ledger (ledger-signature)', (field, value) => {
+    signatureRejection(jsonl(VALID.map((l, i) => (i === 3 ? { ...l, [field]: value } : l))), 4);
   });
 
-  it('an added or a removed field on the last line is bad-signature', () => {
+  it('an edited key naming no trusted key makes the last line unknown-key', () => {
+    const lines = VALID.map((l, i) => (i === 3 ? { ...l, key: 'nobody' } : l));
+    expect(authOf(read(jsonl(lines)))).toEqual(['ok', 'ok', 'ok', 'unknown-key']);
+  });
+
+  it('an added or a removed field on the last line rejects the ledger', () => {
     const { note: _note, ...withoutNote } = VALID[3]!;
-    expect(authOf(read(jsonl([...VALID.slice(0, 3), withoutNote])))[3]).toBe('bad-signature');
+    signatureRejection(jsonl([...VALID.slice(0, 3), withoutNote]), 4);
     const { target: _target, ...withoutTarget } = VALID[3]!;
-    expect(authOf(read(jsonl([...VALID.slice(0, 3), withoutTarget])))[3]).toBe('bad-signature');
+    signatureRejection(jsonl([...VALID.slice(0, 3), withoutTarget]), 4);
   });
 });
 

@@ -14,7 +14,7 @@ import { verifyEntrySig, type Trust } from './keys.js';
 export const GENESIS_PREV = '0'.repeat(64);
 
 /** Why an entry does (not) count; checked in this order, the first failure wins. */
-export type EntryAuth = 'ok' | 'unknown-key' | 'bad-signature' | 'role-mismatch';
+export type EntryAuth = 'ok' | 'unknown-key' | 'role-mismatch';
 
 export interface VerifiedEntry {
   entry: LedgerEntry;
@@ -121,6 +121,10 @@ export function inspectLedgerText(text: string, file: string, trust: Trust | nul
     previous = { line, seq, hash };
     if (schemaOk && hash !== undefined) {
       const entry = value as unknown as LedgerEntry;
+      // SPEC 1.4: a signature that fails under a trusted key rejects the whole ledger, never just the entry.
+      if (opts.verify && !signatureHolds(entry, trust)) {
+        fail('ledger-signature', `the signature of entry "${String(value.id)}" does not verify under key "${String(value.key)}" of the trust file: the line was changed or corrupted after signing`);
+      }
       entries.push({ entry, line, hash, auth: opts.verify ? authOf(entry, trust) : 'ok' });
     }
   }
@@ -174,10 +178,15 @@ export function parseHypotheticalText(text: string, file: string, existing: Ledg
   return out;
 }
 
+/** True unless the entry's key is in the trust file and its signature fails under that key. */
+function signatureHolds(entry: LedgerEntry, trust: Trust | null): boolean {
+  const key = trust?.keys.get(entry.key);
+  return key === undefined || verifyEntrySig(entry, key.publicKey);
+}
+
 function authOf(entry: LedgerEntry, trust: Trust | null): EntryAuth {
   const key = trust?.keys.get(entry.key);
   if (!key) return 'unknown-key';
-  if (!verifyEntrySig(entry, key.publicKey)) return 'bad-signature';
   if (normaliseRolePart(entry.role) !== key.normalisedRole) return 'role-mismatch';
   return 'ok';
 }
