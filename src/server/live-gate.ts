@@ -1,18 +1,33 @@
 // The gate a long-running server decides with: re-loaded in full when its files change, and
 // swapped in by one assignment, so a decision sees the old state or the new one, never a mix.
 // While the files on disk are invalid, the status says so and every answer fails closed.
+// SPEC 5: the server never moves to a ledger that lacks the newest head it has adopted (its
+// floor); a rollback or truncation fails closed with `ledger-truncated` until the entry is back.
 
 import { BlockgateError } from '../errors.js';
-import { Gate, loadState, type GateOptions } from '../gate.js';
+import { Gate, loadState, type GateOptions, type LoadedState } from '../gate.js';
+import { formatHead, parseHead, requireHead } from '../ledger/head.js';
+import type { LedgerHead } from '../ledger/ledger.js';
+import { fingerprint } from './watch.js';
 
 export type GateStatus =
   | { ready: true; gate: Gate; since: number }
   | { ready: false; error: BlockgateError; since: number };
 
+/** How many times a load is tried again when an input changed while it was read. */
+const UNSETTLED_RETRIES = 3;
+
 export class LiveGate {
   private current: GateStatus;
+  // The newest ledger head of any state adopted (any adopted state may have answered a request
+  // at once, so adopted counts as served), or the pinned --ledger-head. It only moves forward.
+  private served: LedgerHead | null;
 
+  /** `gate` must have been opened from `options` (its ledger holds any pinned head). */
   constructor(readonly options: GateOptions, gate: Gate, now: number = Date.now()) {
+    const pinned = options.ledgerHead === undefined ? null : parseHead(options.ledgerHead);
+    if (pinned !== null) requireHead(gate.loaded.ledger, pinned);
+    this.served = gate.ledgerHead ?? pinned;
     this.current = { ready: true, gate, since: now };
   }
 
@@ -21,20 +36,59 @@ export class LiveGate {
     return this.current;
   }
 
+  /** The floor: a ledger that no longer holds this entry (same seq, same hash) is refused. */
+  get servedHead(): LedgerHead | null {
+    return this.served;
+  }
+
   /**
-   * Loads every input again (read, validated, verified, a new policy instance) and only then
-   * replaces the status. Synchronous: nothing can observe a load half done.
+   * Loads every input again (read, validated, verified against the floor, a new policy
+   * instance) and only then replaces the status. Synchronous: nothing can observe a load half
+   * done. When the inputs keep changing while they are read, the status is left as it was (the
+   * watcher sees the change and reloads again) and that same status object is returned.
    */
   reload(now: number = Date.now()): GateStatus {
+    let loaded: { state: LoadedState } | { error: BlockgateError } | undefined;
+    for (let attempt = 0; attempt <= UNSETTLED_RETRIES && loaded === undefined; attempt++) loaded = this.loadSettled();
+    if (loaded === undefined) return this.current;
     let next: GateStatus;
-    try {
-      next = { ready: true, gate: new Gate(loadState(this.options)), since: now };
-    } catch (e) {
-      const error = e instanceof BlockgateError ? e : new BlockgateError('internal', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    if ('state' in loaded) {
+      next = { ready: true, gate: new Gate(loaded.state), since: now };
+      // requireHead let only a ledger extending the floor through, so this never moves back.
+      this.served = loaded.state.ledger.head ?? this.served;
+    } else {
       // The time it went bad, not the time of the latest failed retry.
-      next = { ready: false, error, since: this.current.ready ? now : this.current.since };
+      next = { ready: false, error: loaded.error, since: this.current.ready ? now : this.current.since };
     }
     this.current = next;
     return next;
   }
+
+  /**
+   * One load of every input, each file read once; undefined when any input changed while they
+   * were read (the files read might then be of two moments: old trust beside a new ledger).
+   */
+  private loadSettled(): { state: LoadedState } | { error: BlockgateError } | undefined {
+    const floor = this.served;
+    const options: GateOptions = floor === null ? this.options : { ...this.options, ledgerHead: formatHead(floor) };
+    const before = fingerprint(this.options);
+    let loaded: { state: LoadedState } | { error: BlockgateError };
+    try {
+      loaded = { state: loadState(options) };
+    } catch (e) {
+      loaded = { error: floorError(e, floor) };
+    }
+    return fingerprint(this.options) === before ? loaded : undefined;
+  }
+}
+
+/** Any failure as a BlockgateError; a floor refusal says why the server insists on that entry. */
+function floorError(e: unknown, floor: LedgerHead | null): BlockgateError {
+  if (!(e instanceof BlockgateError)) {
+    return new BlockgateError('internal', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (e.code !== 'ledger-truncated' || floor === null) return e;
+  return new BlockgateError('ledger-truncated',
+    `${e.message}; the server has already served ledger head ${formatHead(floor)}, so it denies every decision until the ledger holds that entry again`,
+    { ...(e.file === undefined ? {} : { file: e.file }), ...(e.line === undefined ? {} : { line: e.line }) });
 }
