@@ -1,10 +1,10 @@
 // The sealed policy bundle: policy.wasm and seal.json. Bytes that do not match the seal are refused.
 
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BlockgateError } from '../errors.js';
+import { readInputFile, readTextFile } from '../load/files.js';
 
 /** The policy's entrypoints, in the order the seal lists them. */
 export const ENTRYPOINTS = {
@@ -38,8 +38,10 @@ function readSeal(dir: string): Seal {
   const path = join(dir, 'seal.json');
   let seal: unknown;
   try {
-    seal = JSON.parse(readFileSync(path, 'utf8'));
+    // The checked reader: a FIFO, a dangling link or an oversized file is refused, never waited on.
+    seal = JSON.parse(readTextFile(path, 'bundle-seal'));
   } catch (e) {
+    if (e instanceof BlockgateError) throw e;
     throw sealError(`${path}: cannot read the policy seal: ${(e as Error).message}`);
   }
   const s = seal as Partial<Seal>;
@@ -68,8 +70,9 @@ export function readSealedBundle(dir: string = DEFAULT_BUNDLE_DIR): SealedBundle
   const path = join(dir, seal.bundle);
   let wasm: Buffer;
   try {
-    wasm = readFileSync(path);
+    wasm = readInputFile(path, 'bundle-seal');
   } catch (e) {
+    if (e instanceof BlockgateError) throw e;
     throw sealError(`${path}: cannot read the policy bundle: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const actual = createHash('sha256').update(wasm).digest('hex');
