@@ -5,7 +5,7 @@ import { BlockgateError } from './errors.js';
 import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
 import type { StdinReader } from './load/files.js';
 import { loadCatalog, type Catalog } from './load/catalog.js';
-import { readTextFile } from './load/files.js';
+import { readInput } from './load/files.js';
 import { EARLIEST_TIME, LATEST_TIME, formatTime, isInstant, parseTime } from './schema/time.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
 import { readLedger, parseHypotheticalText, type Ledger, type LedgerHead } from './ledger/ledger.js';
@@ -347,9 +347,9 @@ function whatIfOf(state: LoadedState, options: WhatIfOptions): WhatIf {
   const { catalog, blockers, trust, ledger, bundle } = state;
   const extra: WorldEntry[] = [];
   if (options.add !== undefined) {
-    const text = readTextFile(options.add, 'ledger-schema');
-    for (const { entry: fields, line } of parseHypotheticalText(text, options.add, ledger)) {
-      extra.push({ fields, auth: 'ok', line, where: `${options.add} line ${line}` });
+    const { text, name } = readInput(options.add, 'ledger-schema', state.options.stdin);
+    for (const { entry: fields, line } of parseHypotheticalText(text, name, ledger)) {
+      extra.push({ fields, auth: 'ok', line, where: `${name} line ${line}` });
     }
   }
   const current = entriesOf(ledger);

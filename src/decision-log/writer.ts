@@ -8,8 +8,8 @@
 // crash mid-write can leave a torn last line; nobody was answered for it, the next append
 // refuses to chain onto it, and `replay` reports it.
 
-import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BlockgateError } from '../errors.js';
 import { ioError, syncDirectory, withLedgerLock } from '../ledger/append.js';
 import { parseJson } from '../load/json.js';
@@ -117,6 +117,11 @@ async function resolveLogPath(file: string): Promise<string> {
     return await realpath(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(file, 'cannot resolve the decision log path', e);
+  }
+  // Like the ledger: a link to nowhere is refused, never written through to start a new chain.
+  const link = await readlink(file).catch(() => undefined);
+  if (link !== undefined) {
+    throw new BlockgateError('io', `${file}: a symbolic link to ${resolve(dirname(file), link)}, which does not exist (a folder not mounted yet?); nothing was logged. To start a new log there, create the empty file first`, { file });
   }
   try {
     return join(await realpath(dirname(file)), basename(file));
