@@ -132,7 +132,11 @@ describe('a format that does not apply, or does not exist, is a usage error (exi
     it(`${args[0]} ${args.slice(-2).join(' ')}`, () => {
       const r = blockgate(args);
       expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
+      // SPEC 3: junit and sarif carry one valid document on stdout, errors included.
+      const format = args.at(-1)!;
+      if (format === 'junit') expect(r.stdout).toMatch(/<testsuites[\s\S]*<failure[\s\S]*<\/testsuites>/);
+      else if (format === 'sarif') expect(JSON.parse(r.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);
+      else expect(r.stdout).toBe('');
       expect(r.stderr.replace(/\s+/g, ' ')).toContain(message);
     });
   }

@@ -59,7 +59,7 @@ describe('what-if --add', () => {
   it('refuses a file that is not there: exit 3, naming it', () => {
     const r = blockgate(['what-if', ...INPUTS, '--add', '/nonexistent/add.jsonl', '--format', 'json']);
     expect(r.code).toBe(3);
-    expect(r.json.error.message).toBe('/nonexistent/add.jsonl: cannot read: ENOENT');
+    expect(r.json.error.message).toBe('/nonexistent/add.jsonl: not found');
   });
 
   it('refuses --revoke of an unknown grant: exit 3', () => {
