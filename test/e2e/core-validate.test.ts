@@ -121,16 +121,22 @@ describe('validate', () => {
   it('entries that decisions would ignore are reported with their line', () => {
     const ledger = putLedger(dir, [
       ownerGrant('G-1'),
-      { ...ownerGrant('G-2'), signWith: 'intruder' },
-      { ...ownerGrant('G-3'), role: 'operator' },
-      { ...ownerGrant('G-4'), key: 'intruder', signWith: 'intruder' },
+      { ...ownerGrant('G-2'), role: 'operator' },
+      { ...ownerGrant('G-3'), key: 'intruder', signWith: 'intruder' },
     ], 'auth/grants.jsonl');
     const { code, report } = validate(['--blockers', SEED, '--ledger', ledger, '--trust', TRUST]);
     expect(code).toBe(3);
     const byCode = Object.fromEntries(report.problems.map((p) => [p.code, p.message]));
-    expect(byCode['bad-signature']).toContain(`${ledger} line 2`);
-    expect(byCode['role-mismatch']).toContain(`${ledger} line 3`);
-    expect(byCode['unknown-key']).toContain(`${ledger} line 4`);
+    expect(byCode['role-mismatch']).toContain(`${ledger} line 2`);
+    expect(byCode['unknown-key']).toContain(`${ledger} line 3`);
+  });
+
+  it('a signature that fails under its trusted key is ledger-signature, naming the line (SPEC 1.4)', () => {
+    const ledger = putLedger(dir, [ownerGrant('G-1'), { ...ownerGrant('G-2'), signWith: 'intruder' }], 'badsig/grants.jsonl');
+    const { code, report } = validate(['--blockers', SEED, '--ledger', ledger, '--trust', TRUST]);
+    expect(code).toBe(3);
+    const byCode = Object.fromEntries(report.problems.map((p) => [p.code, p.message]));
+    expect(byCode['ledger-signature']).toContain(`${ledger} line 2`);
   });
 
   it('a ledger with entries still needs --trust (or --insecure-no-verify)', () => {
