@@ -233,10 +233,10 @@ function genericSpecs(kind: Exclude<Kind, 'flags'>, text: Buffer, dir: string): 
     if (kind === 'trust') add({ name: '8 MB key id (an extra key)', bytes: enc(text.toString('utf8').replace('"keys": [', `"keys": [{"id": "${long}", "role": "dba", "public_key": ${JSON.stringify(readFileSync(join(ROOT, 'fixtures/keys/intruder.test-only.pub'), 'utf8'))}},`)), expect: 'harmless' });
     if (kind === 'catalog') add({ name: '8 MB action name', bytes: enc(text.toString('utf8').replace('"actions": {', `"actions": {"${long}": {"tags": ["x"]},`)), expect: 'harmless' });
     if (kind === 'ledger') {
-      // On the last line only the signature breaks (no later line chains to it): the entry is ignored.
+      // On the last line only the signature breaks (no later line chains to it): SPEC 1.4 rejects the ledger.
       const ls = text.toString('utf8').split('\n');
       ls[ls.length - 2] = ls[ls.length - 2]!.replace('"note":"scope still under review"', `"note":"${long}"`);
-      add({ name: '8 MB note on the last line (signature no longer verifies)', bytes: enc(ls.join('\n')), expect: 'harmless' });
+      add({ name: '8 MB note on the last line (signature no longer verifies)', bytes: enc(ls.join('\n')), expect: 'input', codes: ['ledger-signature'] });
     }
     if (kind === 'add') add({ name: '8 MB note', bytes: inject(enc(long)), expect: 'harmless' });
   }
@@ -411,9 +411,11 @@ function flagCases(base: Base): Case[] {
   for (const action of ['deploy', '__proto__', 'constructor', 'REAL-RUN', '123', 'a'.repeat(100_000)]) {
     add(`--action ${JSON.stringify(action.slice(0, 20))}`, check('--action', action, '--env', 'staging', '--at', AT), 'input', ['unknown-action']);
   }
-  for (const env of ['prod', '__proto__', 'hasOwnProperty', 'staging\n']) {
+  for (const env of ['prod', '__proto__', 'hasOwnProperty']) {
     add(`--env ${JSON.stringify(env)}`, check('--action', 'real-run', '--env', env, '--at', AT), 'input', ['unknown-environment']);
   }
+  // A control character in a request is refused before the catalog is asked.
+  add('--env "staging\\n"', check('--action', 'real-run', '--env', 'staging\n', '--at', AT), 'input', ['bad-request']);
   add('--action empty', check('--action', '', '--env', 'staging', '--at', AT), 'usage');
   add('--action missing', check('--env', 'staging', '--at', AT), 'usage');
   add('--env missing', check('--action', 'real-run', '--at', AT), 'usage');
