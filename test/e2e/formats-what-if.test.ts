@@ -24,7 +24,10 @@ describe('what-if --add', () => {
   it('a valid file allows what it grants, and the output says what changed', () => {
     const r = blockgate(['what-if', ...INPUTS, '--add', addFile('ok.jsonl', [grant()]), '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(r.json.changes).toEqual([{ action: 'apply', environment: 'production', before: false, after: true }]);
+    expect(r.json.changes).toHaveLength(1);
+    // SPEC 3: a change carries the target and the denying ids it lost or gained.
+    expect(r.json.changes[0]).toMatchObject({ action: 'apply', environment: 'production', target: null, before: false, after: true, denials_added: [] });
+    expect(r.json.changes[0].denials_removed.length).toBeGreaterThan(0);
   });
 
   const bad: [string, string[], string, RegExp][] = [
