@@ -23,8 +23,16 @@ export class LiveGate {
   // at once, so adopted counts as served), or the pinned --ledger-head. It only moves forward.
   private served: LedgerHead | null;
 
-  /** `gate` must have been opened from `options` (its ledger holds any pinned head). */
-  constructor(readonly options: GateOptions, gate: Gate, now: number = Date.now()) {
+  /**
+   * `gate` must have been opened from `options` (its ledger holds any pinned head).
+   * `inputsFingerprint` tells whether the inputs changed between two moments (watch.ts's by default).
+   */
+  constructor(
+    readonly options: GateOptions,
+    gate: Gate,
+    now: number = Date.now(),
+    private readonly inputsFingerprint: (options: GateOptions) => string = fingerprint,
+  ) {
     const pinned = options.ledgerHead === undefined ? null : parseHead(options.ledgerHead);
     if (pinned !== null) requireHead(gate.loaded.ledger, pinned);
     this.served = gate.ledgerHead ?? pinned;
@@ -71,14 +79,14 @@ export class LiveGate {
   private loadSettled(): { state: LoadedState } | { error: BlockgateError } | undefined {
     const floor = this.served;
     const options: GateOptions = floor === null ? this.options : { ...this.options, ledgerHead: formatHead(floor) };
-    const before = fingerprint(this.options);
+    const before = this.inputsFingerprint(this.options);
     let loaded: { state: LoadedState } | { error: BlockgateError };
     try {
       loaded = { state: loadState(options) };
     } catch (e) {
       loaded = { error: floorError(e, floor) };
     }
-    return fingerprint(this.options) === before ? loaded : undefined;
+    return this.inputsFingerprint(this.options) === before ? loaded : undefined;
   }
 }
 
