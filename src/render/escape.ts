@@ -1,16 +1,9 @@
 // Every string a renderer shows comes from a map, a ledger, a flag or a path: none may make a
 // line, a terminal escape or a workflow command of its own. These make such characters visible.
 
-// C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates
-// (they reorder what a reader sees), and lone surrogates (no character at all).
-const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+import { visible } from '../schema/quote.js';
 
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** One line of plain text: every control or invisible character written as its escape (`\n`, `\u001b`). */
-export function visible(value: string): string {
-  return value.replace(INVISIBLE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { visible };
 
 /**
  * The same value with every string in it made `visible`: objects, arrays and maps are copied,

@@ -7,6 +7,10 @@ describe('quoted', () => {
     expect(quoted('a\u0000b\n\u007f\u0085\u009f')).toBe('"a\\u0000b\\n\\u007f\\u0085\\u009f"');
   });
 
+  it('escapes line separators and bidirectional overrides as the renderers do (one escape for both)', () => {
+    expect(quoted('x\u2028y\u202Ez')).toBe('"x\\u2028y\\u202ez"');
+  });
+
   it('generated: the quoted form has no control character and reads back as the same string', () => {
     const unit = fc.oneof(
       fc.constantFrom('\u0000', '\n', '\u007f', '\u0085', '"', '\\'),
