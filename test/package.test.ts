@@ -1,5 +1,6 @@
 // The package as users get it: `npm pack`, installed from the tarball into an empty project
-// (offline: every dependency comes from the npm cache), imported as 'blockgate' by plain Node
+// (the npm cache first: `npm ci` caches tarballs but not the registry metadata that `--offline`
+// needs, so a fresh machine asks the registry for that), imported as 'blockgate' by plain Node
 // ESM and by TypeScript, and run through its bin.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'blockgate-consumer-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // Offline: the dependencies are in the npm cache; nothing is fetched.
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(packDir, packed!.filename)], project);
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packDir, packed!.filename)], project);
 }, 240_000);
 
 describe('the packed package', () => {
