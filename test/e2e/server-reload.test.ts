@@ -76,25 +76,29 @@ describe('blockgate serve hot reload', () => {
   it('answers concurrent requests during reloads each from one whole state, and logs them all', { timeout: 120_000 }, async () => {
     const w = workspace();
     const log = join(w.dir, 'decisions.jsonl');
-    const s = await start([...w.inputs, '--decision-log', log]);
-    // Two valid ledgers: the whole one (head 6) and its first entry (head 1). They give
-    // different denials for production apply, so each answer shows which state decided it.
-    const full = `${LEDGER_LINES.join('\n')}\n`;
-    const first = `${LEDGER_LINES[0]}\n`;
+    // SPEC 5: the server never moves back, so the ledger only grows here: heads 1 to 6, each a
+    // state whose denials for production apply are known beforehand.
+    const prefix = (k: number) => `${LEDGER_LINES.slice(0, k).join('\n')}\n`;
     const denials = (r: { denials: Array<{ blocker_id: string }> }) => r.denials.map((d) => d.blocker_id).join(',');
     const expected = new Map<number, string>();
-    expected.set(6, denials(blockgate(['check', ...w.inputs, '--action', 'apply', '--env', 'production', '--at', AT, '--format', 'json']).json));
-    replaceFile(w.ledger, first);
-    expect(await eventually(async () => denials((await decide(s, 'apply', 'production')).body.result) !== expected.get(6))).toBe(true);
-    expected.set(1, denials((await decide(s, 'apply', 'production')).body.result));
-
-    const answers: Array<Promise<{ status: number; body: any }>> = [];
-    const deadline = Date.now() + 60_000;
-    for (let round = 0; round < 16 && Date.now() < deadline; round++) {
-      replaceFile(w.ledger, round % 2 === 0 ? full : first);
-      for (let i = 0; i < 12; i++) answers.push(decide(s, 'apply', 'production'));
-      await new Promise((r) => setTimeout(r, 40 + (round % 3) * 40));
+    for (let k = 1; k <= LEDGER_LINES.length; k++) {
+      replaceFile(w.ledger, prefix(k));
+      expected.set(k, denials(blockgate(['check', ...w.inputs, '--action', 'apply', '--env', 'production', '--at', AT, '--format', 'json']).json));
     }
+    expect(expected.get(1)).not.toBe(expected.get(LEDGER_LINES.length));
+    replaceFile(w.ledger, prefix(1));
+    const s = await start([...w.inputs, '--decision-log', log]);
+    const answers: Array<Promise<{ status: number; body: any }>> = [];
+    for (let i = 0; i < 12; i++) answers.push(decide(s, 'apply', 'production'));
+    await Promise.all(answers);
+    for (let k = 2; k <= LEDGER_LINES.length; k++) {
+      replaceFile(w.ledger, prefix(k));
+      for (let i = 0; i < 12; i++) answers.push(decide(s, 'apply', 'production'));
+      await new Promise((r) => setTimeout(r, 40 + (k % 3) * 40));
+    }
+    // Until the newest state answers (a generous bound: a busy machine only makes this slower).
+    expect(await eventually(async () => denials((await decide(s, 'apply', 'production')).body.result) === expected.get(LEDGER_LINES.length), 60_000)).toBe(true);
+    for (let i = 0; i < 12; i++) answers.push(decide(s, 'apply', 'production'));
     const results = await Promise.all(answers);
     expect(await s.stop()).toBe(0);
 
@@ -110,10 +114,12 @@ describe('blockgate serve hot reload', () => {
       expect(denials(body.result)).toBe(expected.get(record.ledger_head.seq));
       expect(record.denials.join(',')).toBe(denials(body.result));
     }
-    expect([...seen].sort()).toEqual([1, 6]);
+    // Head 1 answered first; the last twelve came after a state with head 6's denials answered,
+    // and the server never moves back, so a later head answered too (which one depends on timing).
+    expect(seen.has(1)).toBe(true);
+    expect(Math.max(...seen)).toBeGreaterThan(1);
 
     // Every state was a prefix of the final ledger, so every logged decision replays the same.
-    replaceFile(w.ledger, full);
     const replay = blockgate(['replay', log, ...w.inputs, '--format', 'json']);
     expect(replay.json).toMatchObject({ valid: true, verdict: 'match', changed: 0, problems: [] });
     expect(replay.json.decisions).toBeGreaterThan(results.length);
