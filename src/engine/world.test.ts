@@ -69,6 +69,7 @@ describe('buildWorld', () => {
     expect(w.grants['G-1']).toEqual({
       id: 'G-1', role: 'release manager', action: 'apply', environment: 'production', target: 'QT001', resolves: ['B-1'],
       issued_at: Date.UTC(2026, 10, 20, 10), has_evidence: true, auth: 'ok', where: 'grants.jsonl line 1', line: 1,
+      evidence: [{ uri: 'u', sha256: 'a'.repeat(64) }], key: null, principal: null,
     });
     expect(w.grants['G-2']).toMatchObject({ has_evidence: false, auth: 'role-mismatch', line: 2 });
     expect('target' in w.grants['G-2']!).toBe(false);

@@ -3,7 +3,7 @@
 
 import type { BlockerSet, Blocker } from '../load/maps.js';
 import type { Catalog } from '../load/catalog.js';
-import type { EntryFields } from '../schema/types.js';
+import type { EntryFields, Evidence } from '../schema/types.js';
 import { parseTime } from '../schema/time.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { BlockgateError } from '../errors.js';
@@ -19,7 +19,8 @@ function isAuthenticity(auth: string): auth is Authenticity {
 
 /** One ledger (or hypothetical) entry as the world needs it. */
 export interface WorldEntry {
-  fields: EntryFields;
+  /** With the ledger line's `key`; a what-if (`--add`) entry has none. */
+  fields: EntryFields & { key?: string };
   /** The ledger reader's verdict; buildWorld takes only an Authenticity and refuses anything else. */
   auth: string;
   /** "grants.jsonl line 4": where the entry stands, for messages. */
@@ -37,6 +38,12 @@ export interface PolicyGrant {
   issued_at: number;
   expires_at?: number;
   has_evidence: boolean;
+  /** For rules (data.blockgate.view, SPEC 6): the evidence as written ([] when none). */
+  evidence: Evidence[];
+  /** The signing key's id; null for a what-if entry, which has no key. */
+  key: string | null;
+  /** Who holds the key (SPEC 1.4): the trust file's principal, else the key id; null when key is. */
+  principal: string | null;
   auth: Authenticity;
   where: string;
   line: number;
@@ -78,6 +85,8 @@ export interface WorldSources {
   entries: readonly WorldEntry[];
   verified: boolean;
   trustedRoles: readonly string[] | null;
+  /** Key id -> principal (SPEC 1.4), from the trust file; a key not in it is its own principal. */
+  principals?: ReadonlyMap<string, string> | null;
 }
 
 function time(text: string, where: string): number {
@@ -121,7 +130,9 @@ export function buildWorld(src: WorldSources): World {
       const grant: PolicyGrant = {
         id: fields.id, role, action: fields.action, environment: fields.environment,
         resolves: fields.resolves, issued_at: time(fields.issued_at, where),
-        has_evidence: (fields.evidence?.length ?? 0) > 0, auth, where, line,
+        has_evidence: (fields.evidence?.length ?? 0) > 0, evidence: fields.evidence ?? [],
+        key: fields.key ?? null, principal: fields.key === undefined ? null : (src.principals?.get(fields.key) ?? fields.key),
+        auth, where, line,
       };
       if (fields.target !== undefined) grant.target = fields.target;
       if (fields.expires_at !== undefined) grant.expires_at = time(fields.expires_at, where);

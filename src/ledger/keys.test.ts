@@ -124,6 +124,23 @@ describe('loadTrust', () => {
     expect(trust.keys.get('op-1')?.normalisedRole).toBe('release operator');
   });
 
+  it('gives each key its principal (SPEC 1.4): as written, else the key id', () => {
+    const trust = parseTrustText(trustText([
+      { id: 'owner-1', role: 'owner', public_key: owner.publicKeyPem, principal: 'Alice Example' },
+      { id: 'op-1', role: 'operator', public_key: operator.publicKeyPem },
+    ]), 't.json');
+    expect(trust.keys.get('owner-1')?.principal).toBe('Alice Example');
+    expect(trust.keys.get('op-1')?.principal).toBe('op-1');
+  });
+
+  it('is trust-schema for a principal that is not a non-empty string without control characters', () => {
+    for (const principal of ['', 7, null, 'a\nb']) {
+      const err = thrown(() => parseTrustText(trustText([{ id: 'a', role: 'owner', public_key: owner.publicKeyPem, principal }]), 't.json'));
+      expect(err.code).toBe('trust-schema');
+      expect(err.message).toMatch(/^t\.json line \d+: \/keys\/0\/principal/);
+    }
+  });
+
   it('is trust-parse for a file that is missing or not JSON', () => {
     expect(thrown(() => loadTrust(join(dir, 'missing.json'))).code).toBe('trust-parse');
     const err = thrown(() => loadTrust(write('bad.json', '{\n  "keys": [,]\n}\n')));

@@ -30,6 +30,8 @@ export interface TrustedKey {
   /** The role as compared with an entry's role (SPEC 1.2). */
   normalisedRole: string;
   publicKey: KeyObject;
+  /** Who holds the key, for rules (SPEC 1.4): the trust file's `principal`, else the key's id. */
+  principal: string;
   /** The trust-file line where this key's object starts. */
   line: number;
 }
@@ -180,7 +182,7 @@ export function parseTrustText(text: string, file: string): Trust {
       return;
     }
     idOfKey.set(der, k.id);
-    keys.set(k.id, { id: k.id, role: k.role, normalisedRole, publicKey, line });
+    keys.set(k.id, { id: k.id, role: k.role, normalisedRole, publicKey, principal: k.principal ?? k.id, line });
   });
   if (problems.length > 0) throw BlockgateError.fromProblems(problems);
   return { file, keys };

@@ -85,6 +85,14 @@ describe('trust and catalog schemas', () => {
     expect(problems.map((p) => [p.code, p.line])).toEqual([['trust-schema', 2], ['trust-schema', 2]]);
   });
 
+  it('trust: a key may name its principal (SPEC 1.4), a non-empty printable string', () => {
+    expect(validateTrust(doc('{"keys": [{"id": "k", "role": "r", "public_key": "p", "principal": "Alice"}]}'), 't.json')).toEqual([]);
+    for (const principal of ['""', '1', '["Alice"]', '"a\\u0007b"']) {
+      const problems = validateTrust(doc(`{"keys": [{"id": "k", "role": "r", "public_key": "p", "principal": ${principal}}]}`), 't.json');
+      expect(problems.map((p) => [p.code, p.message.startsWith('t.json line 1: /keys/0/principal')])).toEqual([['trust-schema', true]]);
+    }
+  });
+
   it('catalog: names map to {tags: [strings]}', () => {
     expect(validateCatalog(doc('{"actions": {"a": {"tags": []}}, "environments": {}}'), 'c.json')).toEqual([]);
     const problems = validateCatalog(doc(lines('{"actions": {', '  "": {"tags": []},', '  "b": {"tags": [1]}', '}, "environments": {}, "extra": 1}')), 'c.json');

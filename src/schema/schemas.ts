@@ -46,7 +46,8 @@ export const trustSchema = {
         type: 'object',
         required: ['id', 'role', 'public_key'],
         additionalProperties: false,
-        properties: { id: nonEmptyString, role: nonEmptyString, public_key: nonEmptyString },
+        // principal (optional, SPEC 1.4): the person or team holding the key, printed in rule messages.
+        properties: { id: nonEmptyString, role: nonEmptyString, public_key: nonEmptyString, principal: { ...nonEmptyString, format: 'printable' } },
       },
     },
   },

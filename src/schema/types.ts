@@ -30,7 +30,7 @@ export interface Envelope { seq: number; key: string; prev: string; sig: string 
 export type EntryFields = GrantFields | RevokeFields;
 export type LedgerEntry = EntryFields & Envelope;
 
-export interface TrustKey { id: string; role: string; public_key: string }
+export interface TrustKey { id: string; role: string; public_key: string; principal?: string }
 export interface TrustFile { keys: TrustKey[] }
 
 export interface CatalogFile {
