@@ -112,3 +112,11 @@ request(action, env, at_ms) := {"action": action, "environment": env, "at": at_m
 # `opa test` the builtin reads the wall clock, so a rule calling it is tested with
 #   with time.now_ns as testing.now_ns(req)
 now_ns(req) := req.at * 1000000
+
+# True when the blocker maps alone allow the request in this world (every applicable blocker
+# satisfied), whatever the rules say: for tests of a rule that denies what the blockers allow.
+blockers_allow(w, req) if {
+	data.blockgate.request_known with data.world as w with input as req
+	denied := data.blockgate.blocker_denied with data.world as w with input as req
+	count(denied) == 0
+}

@@ -102,3 +102,9 @@ test_world_expiry_and_target_count_as_in_blockgate if {
 	v.grants == {}
 	decide(w, req).allowed == false
 }
+
+test_blockers_allow if {
+	testing.blockers_allow(testing.world([b1], [owner_grant, operator_grant]), req)
+	not testing.blockers_allow(testing.world([b1], [owner_grant]), req)
+	not testing.blockers_allow(testing.world([b1], [owner_grant, operator_grant]), testing.request("apply", "nowhere", at))
+}
