@@ -64,6 +64,12 @@ export function located(file: string, line: number | undefined, message: string)
   return line === undefined ? `${file}: ${message}` : `${file} line ${line}: ${message}`;
 }
 
+/** An `io` error naming the file and the system's reason (its errno code). */
+export function ioError(file: string, message: string, cause: unknown): BlockgateError {
+  const why = (cause as NodeJS.ErrnoException | null)?.code ?? String(cause);
+  return new BlockgateError('io', `${file}: ${message}: ${why}`, { file });
+}
+
 export function problem(code: ErrorCode, file: string, line: number | undefined, message: string): Problem {
   const p: Problem = { code, message: located(file, line, message), file };
   if (line !== undefined) p.line = line;

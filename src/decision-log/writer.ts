@@ -1,7 +1,7 @@
-// Appending to the decision log. Under the ledger's exclusive lock (so CLI runs and a server may
-// share one log), the tail is read to continue the chain, the new lines are appended in one
-// write and synced before anyone is told the decision. Decisions that arrive while a write is
-// under way are written together in the next one (group commit).
+// Appending to the decision log. Under an exclusive lock (so CLI runs and a server may share
+// one log), the tail is read to continue the chain, the new lines are appended in one write and
+// synced before anyone is told the decision. Decisions that arrive while a write is under way
+// are written together in the next one (group commit).
 //
 // Unlike the ledger, the log is not rewritten through a temporary file: it grows with every
 // decision, and rewriting it whole each time would make a long-running server quadratic. A
@@ -10,8 +10,9 @@
 
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BlockgateError } from '../errors.js';
-import { ioError, syncDirectory, withLedgerLock } from '../ledger/append.js';
+import { BlockgateError, ioError } from '../errors.js';
+import { syncDirectory } from '../fs/atomic.js';
+import { withFileLock } from '../fs/lock.js';
 import { parseJson } from '../load/json.js';
 import { chained, GENESIS_PREV, recordHash, recordLine, type DecisionLogDraft, type DecisionLogRecord } from './record.js';
 
@@ -74,7 +75,7 @@ export class DecisionLog {
   }
 
   private write(drafts: DecisionLogDraft[]): Promise<DecisionLogRecord[]> {
-    return withLedgerLock(this.target, async (lock) => {
+    return withFileLock(this.target, async (lock) => {
       const handle = await openForAppend(this.target, this.file);
       try {
         const tail = await readTail(handle, this.file);
@@ -98,7 +99,7 @@ export class DecisionLog {
       } finally {
         await handle.close();
       }
-    }, { timeoutMs: this.opts.lockTimeoutMs });
+    }, { what: 'the decision log', timeoutMs: this.opts.lockTimeoutMs });
   }
 }
 

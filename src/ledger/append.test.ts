@@ -6,12 +6,13 @@ import {
 import { MAX_INPUT_BYTES } from '../load/files.js';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { appendEntry, buildDraft, parseDraftText, readDraft, withLedgerLock, type AppendRequest, type DraftEntry } from './append.js';
+import { rejection } from '../../test/support/thrown.js';
+import { appendEntry, appendEntryFromFiles, type AppendRequest } from './append.js';
+import type { DraftEntry } from './draft.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { generateKeyPair, parseTrustText } from './keys.js';
 import { readLedger } from './ledger.js';
@@ -38,15 +39,6 @@ function asOwner(ledgerPath: string, draft: DraftEntry, more: Partial<AppendRequ
   return appendEntry({ ledgerPath, draft, privateKeyPem: owner.privateKeyPem, keyId: 'owner-1', trust, ...more });
 }
 
-async function rejection(p: Promise<unknown>): Promise<BlockgateError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof BlockgateError) return e;
-    throw e;
-  }
-  throw new Error('the append succeeded, but should have been refused');
-}
 
 describe('appendEntry', () => {
   it('creates the ledger and builds a valid signed chain', async () => {
@@ -76,6 +68,19 @@ describe('appendEntry', () => {
     const path = freshLedgerPath();
     await appendEntry({ ledgerPath: path, draft: grant('G-1', { role: 'owner' }), privateKeyPem: owner.privateKeyPem, keyId: 'owner-1' });
     expect(readLedger(path, trust, { verify: true }).entries[0]!.auth).toBe('ok');
+  });
+
+  it('from files: the private key and the trust are read from their paths; a missing key file is io naming it', async () => {
+    const path = freshLedgerPath();
+    const dir = dirname(path);
+    writeFileSync(join(dir, 'owner.key'), owner.privateKeyPem);
+    writeFileSync(join(dir, 'trust.json'), JSON.stringify({ keys: [{ id: 'owner-1', role: 'owner', public_key: owner.publicKeyPem }] }));
+    const stored = await appendEntryFromFiles({ ledgerPath: path, draft: grant('G-1'), keyFile: join(dir, 'owner.key'), keyId: 'owner-1', trustFile: join(dir, 'trust.json') });
+    // No role in the draft: it came from the trust file.
+    expect([stored.entry.role, readLedger(path, trust, { verify: true }).entries[0]!.auth]).toEqual(['owner', 'ok']);
+    const missing = await rejection(appendEntryFromFiles({ ledgerPath: path, draft: grant('G-2', { role: 'owner' }), keyFile: join(dir, 'none.key'), keyId: 'owner-1' }));
+    expect([missing.code, missing.message.startsWith(`${join(dir, 'none.key')}: `)]).toEqual(['io', true]);
+    expect(readLedger(path, trust, { verify: true }).entries).toHaveLength(1);
   });
 
   it('keeps the ledger file mode, and a symlinked ledger stays a symlink', async () => {
@@ -280,22 +285,8 @@ describe('appendEntry', () => {
   });
 });
 
-describe('the ledger lock', () => {
-  it('lets one holder in at a time', async () => {
-    const path = freshLedgerPath();
-    let inside = 0;
-    let most = 0;
-    await Promise.all(Array.from({ length: 10 }, () => withLedgerLock(path, async () => {
-      inside++;
-      most = Math.max(most, inside);
-      await delay(3);
-      inside--;
-    })));
-    expect(most).toBe(1);
-    expect(existsSync(`${path}.lock`)).toBe(false);
-  });
-
-  it('waits, then gives up with io naming the lock and its live holder', async () => {
+describe('under the lock (src/fs/lock.ts)', () => {
+  it('waits, then gives up with io naming the ledger lock and its live holder; nothing is written', async () => {
     const path = freshLedgerPath();
     const held = JSON.stringify({ pid: process.pid, host: hostname(), token: 'someone-else', since: '2026-11-25T12:00:00.000Z' });
     writeFileSync(`${path}.lock`, held);
@@ -308,71 +299,13 @@ describe('the ledger lock', () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  it('treats an empty or unreadable lock file as held, never as stale', async () => {
-    const path = freshLedgerPath();
-    writeFileSync(`${path}.lock`, '');
-    expect((await rejection(asOwner(path, grant('G-1'), { lockTimeoutMs: 100 }))).code).toBe('io');
-  });
-
-  it('takes over a lock whose process is gone', async () => {
+  it('takes over a lock whose process is gone, and leaves neither lock nor temporary file', async () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const path = freshLedgerPath();
     writeFileSync(`${path}.lock`, JSON.stringify({ pid: dead, host: hostname(), token: 'crashed', since: '2026-11-25T12:00:00.000Z' }));
     await asOwner(path, grant('G-1'), { lockTimeoutMs: 2000 });
     expect(readLedger(path, trust, { verify: true }).entries).toHaveLength(1);
     expect(readdirSync(dirname(path))).toEqual(['grants.jsonl']);
-  });
-
-  it('does not take over a lock from another host, whose processes it cannot see', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    const path = freshLedgerPath();
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: dead, host: `not-${hostname()}`, token: 't', since: '2026-11-25T12:00:00.000Z' }));
-    expect((await rejection(asOwner(path, grant('G-1'), { lockTimeoutMs: 100 }))).code).toBe('io');
-  });
-});
-
-describe('drafts', () => {
-  it('builds a grant from flags', () => {
-    expect(buildDraft({
-      type: 'grant', id: 'G-1', role: 'owner', action: 'apply', env: 'production', target: 'QT001',
-      resolves: ['B-1, B-2', 'B-3'], expiresAt: '2026-12-01T00:00:00Z',
-      evidence: ['https://ci.example/run?id=7=' + 'a'.repeat(64)], note: 'ok',
-    })).toEqual({
-      type: 'grant', id: 'G-1', role: 'owner', action: 'apply', environment: 'production', target: 'QT001',
-      resolves: ['B-1', 'B-2', 'B-3'], expires_at: '2026-12-01T00:00:00Z',
-      evidence: [{ uri: 'https://ci.example/run?id=7', sha256: 'a'.repeat(64) }], note: 'ok',
-    });
-  });
-
-  it('builds a revoke from flags', () => {
-    expect(buildDraft({ type: 'revoke', id: 'R-1', revokes: 'G-1' })).toEqual({ type: 'revoke', id: 'R-1', revokes: 'G-1' });
-  });
-
-  it.each([
-    [{ id: 'G-1' }, /--type must be grant or revoke/],
-    [{ type: 'revoke', id: 'R-1', revokes: 'G-1', action: 'apply' }, /--action is for grants/],
-    [{ type: 'grant', id: 'G-1', revokes: 'G-0' }, /--revokes is for revokes/],
-    [{ type: 'grant', id: 'G-1', evidence: 'no-digest' }, /--evidence "no-digest": expected URI=SHA256/],
-  ])('refuses flag mistakes as usage: %j', (flags, message) => {
-    try {
-      buildDraft(flags);
-      throw new Error('accepted');
-    } catch (e) {
-      expect((e as BlockgateError).code).toBe('usage');
-      expect((e as Error).message).toMatch(message);
-    }
-  });
-
-  it('reads a draft from standard input for "-", named (stdin)', () => {
-    expect(readDraft('-', () => '{"id": "G-1"}')).toEqual({ id: 'G-1' });
-    expect(() => readDraft('-', () => '{"id": 1,\n"id": 2}')).toThrow('(stdin) line 2');
-    expect(() => readDraft('-')).toThrow("'-' means standard input, which is not available here");
-  });
-
-  it('reads a draft from JSON, which must be an object', () => {
-    expect(parseDraftText('{"id": "G-1"}', 'd.json')).toEqual({ id: 'G-1' });
-    expect(() => parseDraftText('[1]', 'd.json')).toThrow('d.json: an entry must be a JSON object');
-    expect(() => parseDraftText('{"id": 1,\n"id": 2}', 'd.json')).toThrow('d.json line 2');
   });
 });
 

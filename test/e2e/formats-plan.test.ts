@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openGate, type Plan } from '../../src/gate.js';
-import { appendEntry, type DraftEntry } from '../../src/ledger/append.js';
+import { appendEntry } from '../../src/ledger/append.js';
+import type { DraftEntry } from '../../src/ledger/draft.js';
 import { FIX7, ROOT, blockgate } from '../support/cli.js';
 
 const AT = '2026-11-25T12:00:00Z';

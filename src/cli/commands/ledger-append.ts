@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
-import { appendEntry, buildDraft, readDraft, type DraftEntry } from '../../ledger/append.js';
-import { loadTrust } from '../../ledger/keys.js';
-import { readTextFile, type StdinReader } from '../../load/files.js';
+import { appendEntryFromFiles } from '../../ledger/append.js';
+import { buildDraft, readDraft, type DraftEntry } from '../../ledger/draft.js';
+import type { StdinReader } from '../../load/files.js';
 import { EXIT } from '../exit.js';
 import { withFormat } from '../options.js';
 import { refuseStdinFor, type Runner } from '../context.js';
@@ -55,10 +55,8 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
       // The ledger and the key are files: the one is rewritten, the other is not piped by accident.
       refuseStdinFor({ ledger: argv.ledger, key: argv.key, trust: argv.trust }, 'ledger append reads it as a file');
       const draft = draftOf(argv, ctx.stdin);
-      const trust = argv.trust !== undefined ? loadTrust(argv.trust) : null;
-      const privateKeyPem = readTextFile(argv.key, 'io');
-      const { entry, hash } = await appendEntry({
-        ledgerPath: argv.ledger, draft, privateKeyPem, privateKeyFile: argv.key, keyId: argv['key-id'], trust,
+      const { entry, hash } = await appendEntryFromFiles({
+        ledgerPath: argv.ledger, draft, keyFile: argv.key, keyId: argv['key-id'], trustFile: argv.trust,
       });
       return { output: render({ appended: entry.id, seq: entry.seq, hash, ledger: argv.ledger, entry }, ctx.render), exitCode: EXIT.ok };
     }),
