@@ -44,7 +44,7 @@ describe('the packed package', () => {
     expect(files.filter((f) => f.startsWith('src/') || /\.test\.(js|d\.ts)$/.test(f))).toEqual([]);
   });
 
-  it("decides from plain Node ESM importing 'blockgate', as check --format json does", () => {
+  it("decides from plain Node ESM importing 'blockgate', as check --format json does", async () => {
     writeFileSync(join(project, 'decide.mjs'), `
 import { openGate, BlockgateError } from 'blockgate';
 const gate = await openGate(${JSON.stringify(INPUTS)});
@@ -54,7 +54,7 @@ try { gate.check({ action: 'fly', environment: 'production' }); } catch (e) { co
 process.stdout.write(JSON.stringify({ decision, code }));
 `);
     const out = JSON.parse(execFileSync(process.execPath, ['decide.mjs'], { cwd: project, encoding: 'utf8' }));
-    const cli = blockgate(['check', '--blockers', INPUTS.blockers[0]!, '--ledger', INPUTS.ledger, '--trust', INPUTS.trust,
+    const cli = await blockgate(['check', '--blockers', INPUTS.blockers[0]!, '--ledger', INPUTS.ledger, '--trust', INPUTS.trust,
       '--action', 'apply', '--env', 'production', '--at', AT, '--format', 'json']);
     expect(out.decision).toEqual(cli.json);
     expect(out.decision.allowed).toBe(false);

@@ -7,9 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/context.js';
-import { FIX7, ROOT, SEED } from '../support/cli.js';
+import { blockgate, FIX7, ROOT, SEED, type CliResult } from '../support/cli.js';
 
 const RUNS = Number(process.env.ARGV_RUNS ?? 120);
 const ACTIONS = ['apply', 'cutover', 'permit', 'activation', 'repoint', 'real-run', 'ci-enforcement'];
@@ -18,23 +16,12 @@ const FORMATS = ['text', 'json', 'junit', 'github', 'sarif'];
 const LEDGER = `${FIX7}/grants.jsonl`;
 const TRUST = `${ROOT}fixtures/trust.test-only.json`;
 
-interface Ran { code: number; stdout: string; stderr: string }
-
-async function cli(args: string[], stdin?: string): Promise<Ran> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false, stderrIsTTY: false, env: {}, columns: 80,
-    ...(stdin === undefined ? {} : { stdin: () => Buffer.from(stdin, 'utf8') }),
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], input?: string): Promise<CliResult> => blockgate(args, input === undefined ? {} : { input });
 
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
 /** What holds for every run, whatever the vector. */
-function commonContract(args: string[], r: Ran, format: string | undefined): void {
+function commonContract(args: string[], r: CliResult, format: string | undefined): void {
   const where = JSON.stringify(args);
   expect([where, [0, 1, 2, 3].includes(r.code)]).toEqual([where, true]);
   expect([where, STACK.test(r.stdout) || STACK.test(r.stderr)]).toEqual([where, false]);

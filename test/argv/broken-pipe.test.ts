@@ -2,7 +2,7 @@
 // never exit 0 for output nobody received. Runs bin/blockgate in its own process.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, FIX7, ROOT, SEED } from '../support/cli.js';
+import { BIN, blockgateProcess, FIX7, ROOT, SEED } from '../support/cli.js';
 
 interface Closed { code: number | null; signal: NodeJS.Signals | null; stderr: string }
 
@@ -51,9 +51,8 @@ describe('a reader that closes stdout early', () => {
 });
 
 describe('the same runs with a reader that reads everything keep their exit codes', () => {
-  it('allowed 0, denied 2', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const code = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' }).status;
+  it('allowed 0, denied 2', () => {
+    const code = (args: string[]) => blockgateProcess(args).code;
     expect([code([...ALLOWED, '--format', 'json']), code([...DENIED, '--format', 'json'])]).toEqual([0, 2]);
   }, 60_000);
 });

@@ -1,11 +1,13 @@
-// Runs bin/blockgate in its own process, a few at a time, with the peak memory of each run
-// (from /usr/bin/time when it is there).
+// Runs the CLI over the corpus: in this process (runInProcess), or, where memory or the process
+// itself is the point, bin/blockgate in its own process, a few at a time, with the peak memory of
+// each run (runCli, from /usr/bin/time when it is there).
 
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blockgate } from '../support/cli.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/blockgate', import.meta.url));
 const TIME = '/usr/bin/time';
@@ -18,6 +20,13 @@ export interface Run {
   /** Peak resident set size in MB, when measured. */
   rssMb: number | undefined;
   ms: number;
+}
+
+/** Runs `blockgate args` in this process (no signal, no memory figure). */
+export async function runInProcess(args: string[]): Promise<Run> {
+  const started = Date.now();
+  const r = await blockgate(args);
+  return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr, rssMb: undefined, ms: Date.now() - started };
 }
 
 export async function runCli(args: string[], options: { bin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<Run> {

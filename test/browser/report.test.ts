@@ -42,7 +42,7 @@ afterAll(async () => {
 /** Writes the report for these inputs and opens it, recording console errors and every request. */
 async function open(name: string, inputs: string[]): Promise<Loaded> {
   const file = join(OUT, `${name}.html`);
-  const r = blockgate(['report', ...inputs, '--html', file]);
+  const r = await blockgate(['report', ...inputs, '--html', file]);
   expect(r.code).toBe(0);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -59,7 +59,7 @@ async function open(name: string, inputs: string[]): Promise<Loaded> {
 describe('the readiness report in Chromium', () => {
   it('FIX7: loads with no console error and fetches nothing; the matrix cells match `matrix --format json`', async () => {
     const { page, problems, requests } = await open('report-fix7', FIX7);
-    const rows = blockgate(['matrix', ...FIX7, '--format', 'json']).json.matrix as Row[];
+    const rows = (await blockgate(['matrix', ...FIX7, '--format', 'json'])).json.matrix as Row[];
     expect(rows).toHaveLength(21);
     expect(await page.title()).toBe('blockgate readiness at 2026-11-25T12:00:00.000Z');
     expect(await page.locator('td.cell').count()).toBe(rows.length);
@@ -101,7 +101,7 @@ describe('the readiness report in Chromium', () => {
     const article = page.locator(new URL(page.url()).hash);
     expect(await article.getAttribute('data-action')).toBe('cutover');
     expect(await article.isVisible()).toBe(true);
-    const plan = blockgate(['plan', ...FIX7, '--action', 'cutover', '--env', 'production', '--format', 'json']).json;
+    const plan = (await blockgate(['plan', ...FIX7, '--action', 'cutover', '--env', 'production', '--format', 'json'])).json;
     expect(await article.locator('li.grant').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-role')))).toEqual(plan.grants_needed.map((g: { role: string }) => g.role));
     const rollback = article.locator('tr.denial[data-blocker="FIX7-P0-DRYRUN-PROD-ROLLBACK-1"]');
     expect(await rollback.locator('.role').allTextContents()).toEqual(['operator']);

@@ -1,25 +1,16 @@
 // A policy bundle whose bytes do not match its seal makes every command exit 1 (SPEC 3, 4).
-// Always on a COPY of the package: the real bundles/ is never touched.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// Always on a COPY of the package, run through the copy's bin in its own process: the real
+// bundles/ is never touched.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectError, FIX7, keyFile, put, ROOT, SEED, tempDir, TRUST, type CliResult } from './core-support.js';
+import { snapshotPackage } from '../bad-input/run-cli.js';
+import { blockgateProcess, expectError, FIX7, keyFile, put, ROOT, SEED, tempDir, TRUST, type CliResult } from './core-support.js';
 
 /** A runnable copy of the package (bin, dist, bundles, package.json; node_modules linked). */
-function packageCopy(): string {
-  const dir = tempDir('seal');
-  for (const part of ['bin', 'dist', 'bundles', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
+const packageCopy = (): string => snapshotPackage(tempDir('seal')).root;
 
-function run(pkg: string, args: string[], cwd: string): CliResult {
-  const r = spawnSync(process.execPath, [join(pkg, 'bin/blockgate'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
-  let json: unknown;
-  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
-}
+const run = (pkg: string, args: string[], cwd: string): CliResult => blockgateProcess(args, { bin: join(pkg, 'bin/blockgate'), cwd });
 
 const AT = '2026-11-25T12:00:00Z';
 const LEDGER = `${FIX7}/grants.jsonl`;

@@ -9,7 +9,7 @@ import canonicalize from 'canonicalize';
 import { expect } from 'vitest';
 import { ROOT, type CliResult } from '../support/cli.js';
 
-export { blockgate, BIN, FIX7, ROOT, SEED, type CliResult } from '../support/cli.js';
+export { blockgate, blockgateProcess, BIN, FIX7, ROOT, SEED, type CliResult } from '../support/cli.js';
 
 export const TRUST = `${ROOT}fixtures/trust.test-only.json`;
 export const KEYS = `${ROOT}fixtures/keys`;

@@ -44,16 +44,18 @@ describe('make demo', () => {
 
 describe('the FIX7 demo commands, one by one', () => {
   const labelled = DEMO_COMMANDS.map((args) => [args.filter((a) => !INPUTS.includes(a)).join(' '), args] as const);
-  it.each(labelled)('%s: within 80 columns, no escapes', (_, args) => {
-    const r = blockgate([...args], { env: { NO_COLOR: '' } });
+  it.each(labelled)('%s: within 80 columns, no escapes', async (_, args) => {
+    const r = await blockgate([...args], { env: { NO_COLOR: '' } });
     expect([0, 2]).toContain(r.code);
     expect(r.stdout.length).toBeGreaterThan(0);
     expect(longLines(r.stdout)).toEqual([]);
     expect(r.stdout).not.toContain(ESC);
   });
 
-  it('exit codes: matrix 0, denied 2, allowed 0', () => {
-    expect(DEMO_COMMANDS.map((args) => blockgate(args).code)).toEqual([0, 2, 0]);
+  it('exit codes: matrix 0, denied 2, allowed 0', async () => {
+    const codes: number[] = [];
+    for (const args of DEMO_COMMANDS) codes.push((await blockgate(args)).code);
+    expect(codes).toEqual([0, 2, 0]);
   });
 });
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
-import { openGate } from '../../src/gate.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openGate } from '../../src/index.js';
 import { BIN, FIX7, ROOT, blockgate } from '../support/cli.js';
 
 const AT = '2026-11-25T12:00:00Z';
@@ -29,37 +29,38 @@ const sarifValid = existsSync(SARIF_SCHEMA)
   : undefined;
 
 const count = (text: string, what: RegExp) => (text.match(what) ?? []).length;
-const json = (args: string[]) => blockgate([...args, '--format', 'json']).json;
+const json = async (args: string[]) => (await blockgate([...args, '--format', 'json'])).json;
 
 describe('--format for check', () => {
-  const decision = json(['check', ...INPUTS, ...DENIED]);
+  let decision: any;
+  beforeAll(async () => { decision = await json(['check', ...INPUTS, ...DENIED]); });
 
-  it('every format keeps the exit code: 2 denied, 0 allowed', () => {
+  it('every format keeps the exit code: 2 denied, 0 allowed', async () => {
     for (const format of ['text', 'json', 'junit', 'github', 'sarif']) {
-      const denied = blockgate(['check', ...INPUTS, ...DENIED, '--format', format]);
+      const denied = await blockgate(['check', ...INPUTS, ...DENIED, '--format', format]);
       expect([format, denied.code, denied.stderr]).toEqual([format, 2, '']);
       expect(denied.stdout).not.toBe('');
-      const allowed = blockgate(['check', ...INPUTS, ...ALLOWED, '--format', format]);
+      const allowed = await blockgate(['check', ...INPUTS, ...ALLOWED, '--format', format]);
       expect([format, allowed.code, allowed.stderr]).toEqual([format, 0, '']);
     }
   });
 
-  it('junit: a test case per applicable blocker, a failure per denial', () => {
-    const xml = blockgate(['check', ...INPUTS, ...DENIED, '--format', 'junit']).stdout;
+  it('junit: a test case per applicable blocker, a failure per denial', async () => {
+    const xml = (await blockgate(['check', ...INPUTS, ...DENIED, '--format', 'junit'])).stdout;
     expect(count(xml, /<testcase /g)).toBe(decision.denials.length + decision.satisfied.length);
     expect(count(xml, /<failure /g)).toBe(decision.denials.length);
     expect(xml).toContain('<testcase name="FIX7-P0-DRYRUN-PROD-ROLLBACK-1" classname="blockgate.apply.production"');
   });
 
-  it('github: an ::error per denial, titled with its blocker id', () => {
-    const out = blockgate(['check', ...INPUTS, ...DENIED, '--format', 'github', '--explain-plan']).stdout;
+  it('github: an ::error per denial, titled with its blocker id', async () => {
+    const out = (await blockgate(['check', ...INPUTS, ...DENIED, '--format', 'github', '--explain-plan'])).stdout;
     const titles = [...out.matchAll(/^::error title=([^,:]+)/gm)].map((m) => m[1]);
     expect(titles).toEqual(decision.denials.map((d: { blocker_id: string }) => d.blocker_id));
     expect(out).toContain('::notice title=blockgate plan for apply@production::operator: grant apply@production resolving FIX7-P0-DRYRUN-PROD-ROLLBACK-1');
   });
 
-  it('sarif: a result per denial at the map file, and valid SARIF 2.1.0', () => {
-    const log = JSON.parse(blockgate(['check', ...INPUTS, ...DENIED, '--format', 'sarif']).stdout);
+  it('sarif: a result per denial at the map file, and valid SARIF 2.1.0', async () => {
+    const log = JSON.parse((await blockgate(['check', ...INPUTS, ...DENIED, '--format', 'sarif'])).stdout);
     const results = log.runs[0].results;
     expect(results.map((r: { ruleId: string }) => r.ruleId)).toEqual(decision.denials.map((d: { blocker_id: string }) => d.blocker_id));
     expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(MAP);
@@ -68,8 +69,12 @@ describe('--format for check', () => {
 });
 
 describe('--format for matrix', () => {
-  const matrix = json(['matrix', ...INPUTS]).matrix as { action: string; environment: string; allowed: boolean; denials: string[] }[];
-  const denials = matrix.reduce((n, r) => n + r.denials.length, 0);
+  let matrix: { action: string; environment: string; allowed: boolean; denials: string[] }[];
+  let denials: number;
+  beforeAll(async () => {
+    matrix = (await json(['matrix', ...INPUTS])).matrix;
+    denials = matrix.reduce((n, r) => n + r.denials.length, 0);
+  });
 
   it('json is exactly what the library decides', async () => {
     const gate = await openGate({ blockers: [join(ROOT, MAP)], ledger: join(FIX7, 'grants.jsonl'), trust: join(ROOT, 'fixtures/trust.test-only.json') });
@@ -77,24 +82,24 @@ describe('--format for matrix', () => {
     expect(matrix).toHaveLength(21);
   });
 
-  it('junit: one suite per action × environment', () => {
-    const r = blockgate(['matrix', ...INPUTS, '--format', 'junit']);
+  it('junit: one suite per action × environment', async () => {
+    const r = await blockgate(['matrix', ...INPUTS, '--format', 'junit']);
     expect(r.code).toBe(0);
     expect(count(r.stdout, /<testsuite /g)).toBe(21);
     expect(count(r.stdout, /<failure /g)).toBe(denials);
     expect(r.stdout).toContain('<testsuite name="real-run@staging" tests="1" failures="0"');
   });
 
-  it('github: one ::error per denied cell and blocker, on the blocker\'s line', () => {
-    const r = blockgate(['matrix', ...INPUTS, '--format', 'github']);
+  it('github: one ::error per denied cell and blocker, on the blocker\'s line', async () => {
+    const r = await blockgate(['matrix', ...INPUTS, '--format', 'github']);
     expect(r.code).toBe(0);
     expect(count(r.stdout, /^::error /gm)).toBe(denials);
     expect(r.stdout).toMatch(/^::error title=FIX7-P0-PLAN-REALRUN-1,file=fixtures\/fix7\/production-readiness-blocker-map.json,line=\d+::real-run@development is denied/m);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('blockgate matrix: 1 of 21 cells allowed');
   });
 
-  it('sarif: a rule per blocker id, a result per denial, valid SARIF 2.1.0', () => {
-    const r = blockgate(['matrix', ...INPUTS, '--format', 'sarif']);
+  it('sarif: a rule per blocker id, a result per denial, valid SARIF 2.1.0', async () => {
+    const r = await blockgate(['matrix', ...INPUTS, '--format', 'sarif']);
     expect(r.code).toBe(0);
     const log = JSON.parse(r.stdout);
     const ids = new Set(matrix.flatMap((row) => row.denials));
@@ -105,16 +110,16 @@ describe('--format for matrix', () => {
 });
 
 describe('--format for what-if', () => {
-  it('every format works, exit 0', () => {
+  it('every format works, exit 0', async () => {
     for (const format of ['text', 'json', 'junit', 'github', 'sarif']) {
-      const r = blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', format]);
+      const r = await blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', format]);
       expect([format, r.code, r.stderr]).toEqual([format, 0, '']);
     }
-    const github = blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', 'github']).stdout;
+    const github = (await blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', 'github'])).stdout;
     expect(github).toContain('::notice title=what-if real-run@staging::real-run@staging: allowed -> denied');
     expect(github).toMatch(/^::error title=FIX7-P0-PLAN-REALRUN-1,file=fixtures\/fix7\/production-readiness-blocker-map.json,line=\d+::real-run@staging is denied after the what-if changes \(it was allowed\) by FIX7-P0-PLAN-REALRUN-1/m);
     expect(github).toMatch(/^::error title=FIX7-P0-DRYRUN-PROD-ROLLBACK-1,[^:]*::apply@production is still denied after the what-if changes by /m);
-    const sarif = JSON.parse(blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', 'sarif']).stdout);
+    const sarif = JSON.parse((await blockgate(['what-if', ...INPUTS, '--revoke', 'G-OWNER-REALRUN-1', '--format', 'sarif'])).stdout);
     if (sarifValid) expect(sarifValid(sarif)).toEqual([]);
   });
 });
@@ -129,8 +134,8 @@ describe('a format that does not apply, or does not exist, is a usage error (exi
     [['check', ...INPUTS, ...DENIED, '--format', 'html'], "unknown --format 'html'"],
   ];
   for (const [args, message] of cases) {
-    it(`${args[0]} ${args.slice(-2).join(' ')}`, () => {
-      const r = blockgate(args);
+    it(`${args[0]} ${args.slice(-2).join(' ')}`, async () => {
+      const r = await blockgate(args);
       expect(r.code).toBe(1);
       // SPEC 3: junit and sarif carry one valid document on stdout, errors included.
       const format = args.at(-1)!;
@@ -143,9 +148,9 @@ describe('a format that does not apply, or does not exist, is a usage error (exi
 });
 
 describe('progress', () => {
-  it('nothing on stderr when it is not a terminal', () => {
+  it('nothing on stderr when it is not a terminal', async () => {
     for (const args of [['matrix', ...INPUTS, '--format', 'json'], ['report', ...INPUTS, '--html', join(mkdtempSync(join(tmpdir(), 'bg-')), 'r.html')]]) {
-      const r = blockgate(args);
+      const r = await blockgate(args);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
     }

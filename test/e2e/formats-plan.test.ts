@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openGate, type Plan } from '../../src/gate.js';
+import { openGate, type Plan } from '../../src/index.js';
 import { appendEntry } from '../../src/ledger/append.js';
 import type { DraftEntry } from '../../src/ledger/draft.js';
 import { FIX7, ROOT, blockgate } from '../support/cli.js';
@@ -47,7 +47,7 @@ interface World { args: string[]; mapFile: string; ledger: string | null; blocke
  */
 async function checkPlan(world: World, action: string, environment: string): Promise<Plan> {
   const dir = tmp();
-  const plan = blockgate(['plan', ...world.args, '--action', action, '--env', environment, '--format', 'json']);
+  const plan = await blockgate(['plan', ...world.args, '--action', action, '--env', environment, '--format', 'json']);
   expect(plan.code, plan.stderr).toBe(0);
   const p = plan.json as Plan;
   expect(p.unresolvable).toEqual([]);
@@ -60,7 +60,7 @@ async function checkPlan(world: World, action: string, environment: string): Pro
   }
   const cell = (rows: { action: string; environment: string; allowed: boolean }[]) => rows.find((r) => r.action === action && r.environment === environment)!;
 
-  const whatIf = blockgate(['what-if', ...world.args, '--add', addFileFor(p.grants_needed, dir), '--format', 'json']);
+  const whatIf = await blockgate(['what-if', ...world.args, '--add', addFileFor(p.grants_needed, dir), '--format', 'json']);
   expect(whatIf.code, whatIf.stderr).toBe(0);
   expect(cell(whatIf.json.before).allowed).toBe(p.allowed);
   expect(cell(whatIf.json.after).allowed).toBe(true);
@@ -190,7 +190,7 @@ describe('plan minimality, and plan-then-what-if allows the request', () => {
       { id: 'P', actor_needed: 'operator', blocks: 'cutover' },
       { id: 'B', actor_needed: 'owner', blocks: 'production', after: ['P'] },
     ]), [grantDraft('G-B', 'owner', 5, ['B']), grantDraft('G-P', 'operator', 3, ['P'])]);
-    const check = blockgate(['check', ...world.args, '--action', 'apply', '--env', 'production', '--format', 'json']);
+    const check = await blockgate(['check', ...world.args, '--action', 'apply', '--env', 'production', '--format', 'json']);
     expect(check.json.denials.map((d: { reasons: string[] }) => d.reasons)).toEqual([['grant-too-early']]);
     const plan = await checkPlan(world, 'apply', 'production');
     expect(plan.grants_needed.map((g) => [g.role, g.resolves])).toEqual([['owner', ['B']]]);
@@ -235,25 +235,25 @@ describe('plan minimality, and plan-then-what-if allows the request', () => {
 });
 
 describe('plan --emit-ledger-template', () => {
-  function appendLines(template: string, ledger: string, dir: string, fill?: (entry: Record<string, unknown>) => void): void {
-    template.trimEnd().split('\n').forEach((line, i) => {
+  async function appendLines(template: string, ledger: string, dir: string, fill?: (entry: Record<string, unknown>) => void): Promise<void> {
+    for (const [i, line] of template.trimEnd().split('\n').entries()) {
       const entry = JSON.parse(line);
       fill?.(entry);
       const file = join(dir, `entry-${i + 1}.json`);
       writeFileSync(file, JSON.stringify(entry));
       const key = KEYS[entry.role]!;
-      const r = blockgate(['ledger', 'append', '--ledger', ledger, '--key', key.file, '--key-id', key.id, '--trust', `${ROOT}fixtures/trust.test-only.json`, '--entry', file]);
+      const r = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', key.file, '--key-id', key.id, '--trust', `${ROOT}fixtures/trust.test-only.json`, '--entry', file]);
       expect([entry.id, r.code, r.stderr]).toEqual([entry.id, 0, '']);
-    });
+    }
   }
 
-  it('FIX7: plan -> template -> ledger append (test-only keys) -> check is allowed', () => {
+  it('FIX7: plan -> template -> ledger append (test-only keys) -> check is allowed', async () => {
     const dir = tmp();
     const ledger = join(dir, 'grants.jsonl');
     copyFileSync(`${FIX7}/grants.jsonl`, ledger);
     const inputs = FIX7_INPUTS.map((a) => (a === `${FIX7}/grants.jsonl` ? ledger : a));
     const request = ['--action', 'cutover', '--env', 'production', '--target', 'QT001'];
-    const t = blockgate(['plan', ...inputs, ...request, '--emit-ledger-template']);
+    const t = await blockgate(['plan', ...inputs, ...request, '--emit-ledger-template']);
     expect(t.code).toBe(0);
     expect(t.stderr).toBe('');
     const entries = t.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -261,18 +261,18 @@ describe('plan --emit-ledger-template', () => {
       ['PLAN-operator-1', 'operator', '2026-11-25T12:00:00.000Z', 'QT001'],
       ['PLAN-owner-1', 'owner', '2026-11-25T12:00:00.000Z', 'QT001'],
     ]);
-    expect(blockgate(['check', ...inputs, ...request]).code).toBe(2);
-    appendLines(t.stdout, ledger, dir);
-    expect(blockgate(['ledger', 'verify', '--ledger', ledger, '--trust', `${ROOT}fixtures/trust.test-only.json`]).code).toBe(0);
-    expect(blockgate(['check', ...inputs, ...request]).code).toBe(0);
+    expect((await blockgate(['check', ...inputs, ...request])).code).toBe(2);
+    await appendLines(t.stdout, ledger, dir);
+    expect((await blockgate(['ledger', 'verify', '--ledger', ledger, '--trust', `${ROOT}fixtures/trust.test-only.json`])).code).toBe(0);
+    expect((await blockgate(['check', ...inputs, ...request])).code).toBe(0);
     // The grants are for QT001 only: without the target the request is still denied.
-    expect(blockgate(['check', ...inputs, '--action', 'cutover', '--env', 'production']).code).toBe(2);
+    expect((await blockgate(['check', ...inputs, '--action', 'cutover', '--env', 'production'])).code).toBe(2);
     // The next template does not reuse the ids now in the ledger.
-    const next = blockgate(['plan', ...inputs, '--action', 'apply', '--env', 'production', '--emit-ledger-template']);
+    const next = await blockgate(['plan', ...inputs, '--action', 'apply', '--env', 'production', '--emit-ledger-template']);
     expect(JSON.parse(next.stdout).id).toBe('PLAN-operator-2');
   });
 
-  it('evidence: an unfilled entry is refused by ledger append; filled in, the request is allowed', () => {
+  it('evidence: an unfilled entry is refused by ledger append; filled in, the request is allowed', async () => {
     const dir = tmp();
     const map = join(dir, 'map.json');
     writeFileSync(map, JSON.stringify({ blockers: [
@@ -283,7 +283,7 @@ describe('plan --emit-ledger-template', () => {
     const inputs = ['--blockers', map, '--ledger', ledger, '--trust', `${ROOT}fixtures/trust.test-only.json`, '--at', AT];
     const request = ['--action', 'apply', '--env', 'production'];
     writeFileSync(ledger, '');
-    const first = blockgate(['plan', ...inputs, ...request, '--emit-ledger-template']);
+    const first = await blockgate(['plan', ...inputs, ...request, '--emit-ledger-template']);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('PLAN-operator-1: fill in "evidence" ([{"uri": ..., "sha256": <64 hex>}]) before appending\n');
     expect(first.stdout).toContain('"evidence":[]');
@@ -291,30 +291,30 @@ describe('plan --emit-ledger-template', () => {
     const unfilled = first.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).find((e) => e.role === 'operator');
     const file = join(dir, 'unfilled.json');
     writeFileSync(file, JSON.stringify(unfilled));
-    const refused = blockgate(['ledger', 'append', '--ledger', ledger, '--key', KEYS.operator!.file, '--key-id', KEYS.operator!.id,
+    const refused = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', KEYS.operator!.file, '--key-id', KEYS.operator!.id,
       '--trust', `${ROOT}fixtures/trust.test-only.json`, '--entry', file, '--format', 'json']);
     expect(refused.code).toBe(3);
     expect(refused.json.error.code).toBe('ledger-schema');
     expect(refused.json.error.message).toMatch(/"evidence": \[\] \(no evidence at all\).*nothing was appended/);
     expect(readFileSync(ledger, 'utf8')).toBe('');
 
-    appendLines(first.stdout, ledger, dir, (entry) => { if (entry.evidence) entry.evidence = [EVIDENCE]; });
-    expect(blockgate(['check', ...inputs, ...request]).code).toBe(0);
+    await appendLines(first.stdout, ledger, dir, (entry) => { if (entry.evidence) entry.evidence = [EVIDENCE]; });
+    expect((await blockgate(['check', ...inputs, ...request])).code).toBe(0);
   });
 
-  it('an allowed request: no entries, and a note on stderr', () => {
-    const r = blockgate(['plan', ...FIX7_INPUTS, '--action', 'real-run', '--env', 'staging', '--emit-ledger-template']);
+  it('an allowed request: no entries, and a note on stderr', async () => {
+    const r = await blockgate(['plan', ...FIX7_INPUTS, '--action', 'real-run', '--env', 'staging', '--emit-ledger-template']);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', 'nothing to grant: the request is already allowed\n']);
   });
 
-  it('does not go with --format json (stdout would not be one JSON object): exit 1', () => {
-    const r = blockgate(['plan', ...FIX7_INPUTS, '--action', 'apply', '--env', 'production', '--emit-ledger-template', '--format', 'json']);
+  it('does not go with --format json (stdout would not be one JSON object): exit 1', async () => {
+    const r = await blockgate(['plan', ...FIX7_INPUTS, '--action', 'apply', '--env', 'production', '--emit-ledger-template', '--format', 'json']);
     expect(r.code).toBe(1);
     expect(r.json.error).toEqual({ code: 'usage', message: '--emit-ledger-template prints JSON Lines; it does not go with --format json' });
   });
 
-  it('--help says that each line is one entry', () => {
-    const r = blockgate(['plan', '--help']);
+  it('--help says that each line is one entry', async () => {
+    const r = await blockgate(['plan', '--help']);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('each line is ONE entry for `blockgate ledger append --entry FILE`');
   });
 });

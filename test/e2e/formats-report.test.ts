@@ -10,9 +10,9 @@ const INPUTS = ['--blockers', 'fixtures/fix7/production-readiness-blocker-map.js
 const tmp = () => mkdtempSync(join(tmpdir(), 'bg-report-'));
 
 describe('blockgate report --html', () => {
-  it('writes one self-contained page and says what it holds', () => {
+  it('writes one self-contained page and says what it holds', async () => {
     const file = join(tmp(), 'readiness.html');
-    const r = blockgate(['report', ...INPUTS, '--html', file, '--format', 'json']);
+    const r = await blockgate(['report', ...INPUTS, '--html', file, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(r.json).toEqual({ report: file, at: '2026-11-25T12:00:00.000Z', cells: 21, allowed: 1, denied: 20 });
     const html = readFileSync(file, 'utf8');
@@ -20,30 +20,30 @@ describe('blockgate report --html', () => {
     expect(html.match(/<td class="cell /g)).toHaveLength(21);
     expect(html.match(/<article class="request"/g)).toHaveLength(20);
     expect(html).not.toMatch(/<script|src=|href="(?!#)|url\(|@import/i);
-    const text = blockgate(['report', ...INPUTS, '--html', file]);
+    const text = await blockgate(['report', ...INPUTS, '--html', file]);
     expect(text.stdout).toBe(`report: ${file}\nat: 2026-11-25T12:00:00.000Z\ncells: 21\nallowed: 1\ndenied: 20\n`);
   });
 
-  it('an unwritable path: exit 1, naming the file and why', () => {
-    const r = blockgate(['report', ...INPUTS, '--html', '/nonexistent-dir/readiness.html', '--format', 'json']);
+  it('an unwritable path: exit 1, naming the file and why', async () => {
+    const r = await blockgate(['report', ...INPUTS, '--html', '/nonexistent-dir/readiness.html', '--format', 'json']);
     expect(r.code).toBe(1);
     expect(r.json.error).toEqual({ code: 'io', message: '/nonexistent-dir/readiness.html: cannot write the report: ENOENT' });
     const dir = tmp();
     mkdirSync(join(dir, 'taken.html'));
-    const isDir = blockgate(['report', ...INPUTS, '--html', join(dir, 'taken.html')]);
+    const isDir = await blockgate(['report', ...INPUTS, '--html', join(dir, 'taken.html')]);
     expect(isDir.code).toBe(1);
     expect(isDir.stderr).toContain(`${join(dir, 'taken.html')}: cannot write the report: EISDIR`);
   });
 
-  it('no --html: usage error, exit 1', () => {
-    const r = blockgate(['report', ...INPUTS]);
+  it('no --html: usage error, exit 1', async () => {
+    const r = await blockgate(['report', ...INPUTS]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('html');
   });
 
-  it('invalid input: exit 3, and no page is written', () => {
+  it('invalid input: exit 3, and no page is written', async () => {
     const file = join(tmp(), 'readiness.html');
-    const r = blockgate(['report', '--blockers', 'fixtures/fix7/grants.jsonl', '--html', file]);
+    const r = await blockgate(['report', '--blockers', 'fixtures/fix7/grants.jsonl', '--html', file]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('map-parse');
     expect(existsSync(file)).toBe(false);

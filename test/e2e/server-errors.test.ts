@@ -63,19 +63,19 @@ describe('blockgate serve start-up', () => {
   });
 
   it('refuses to start on invalid inputs (exit 3), a taken port or a bad flag (exit 1)', async () => {
-    const bad = blockgate(['serve', '--blockers', `${w.dir}/none-*.json`, '--port', '0', '--format', 'json']);
+    const bad = await blockgate(['serve', '--blockers', `${w.dir}/none-*.json`, '--port', '0', '--format', 'json']);
     expect(bad.code).toBe(3);
     expect(bad.json).toMatchObject({ allowed: false, error: { code: 'map-none' } });
 
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
     const port = (taken.address() as { port: number }).port;
-    const busy = blockgate(['serve', ...w.inputs, '--port', String(port), '--format', 'json']);
+    const busy = await blockgate(['serve', ...w.inputs, '--port', String(port), '--format', 'json']);
     taken.close();
     expect(busy.code).toBe(1);
     expect(busy.json.error).toMatchObject({ code: 'io', message: expect.stringMatching(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/) });
 
-    expect(blockgate(['serve', ...w.inputs, '--port', '70000']).code).toBe(1);
-    expect(blockgate(['serve', ...w.inputs, '--body-limit', '0']).code).toBe(1);
+    expect((await blockgate(['serve', ...w.inputs, '--port', '70000'])).code).toBe(1);
+    expect((await blockgate(['serve', ...w.inputs, '--body-limit', '0'])).code).toBe(1);
   });
 });

@@ -83,26 +83,3 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) };
 }
-
-/** `blockgate ARGS` without blocking the event loop (so a server test can run many at once). */
-export function blockgateAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => { stdout += String(d); });
-    child.stderr!.on('data', (d) => { stderr += String(d); });
-    child.on('close', (code) => {
-      let json: unknown;
-      try { json = JSON.parse(stdout); } catch { json = undefined; }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
-}
-
-/** Maps `items` through `fn`, at most `limit` at a time. */
-export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += limit) out.push(...await Promise.all(items.slice(i, i + limit).map(fn)));
-  return out;
-}

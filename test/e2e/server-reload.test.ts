@@ -83,7 +83,7 @@ describe('blockgate serve hot reload', () => {
     const expected = new Map<number, string>();
     for (let k = 1; k <= LEDGER_LINES.length; k++) {
       replaceFile(w.ledger, prefix(k));
-      expected.set(k, denials(blockgate(['check', ...w.inputs, '--action', 'apply', '--env', 'production', '--at', AT, '--format', 'json']).json));
+      expected.set(k, denials((await blockgate(['check', ...w.inputs, '--action', 'apply', '--env', 'production', '--at', AT, '--format', 'json'])).json));
     }
     expect(expected.get(1)).not.toBe(expected.get(LEDGER_LINES.length));
     replaceFile(w.ledger, prefix(1));
@@ -120,7 +120,7 @@ describe('blockgate serve hot reload', () => {
     expect(Math.max(...seen)).toBeGreaterThan(1);
 
     // Every state was a prefix of the final ledger, so every logged decision replays the same.
-    const replay = blockgate(['replay', log, ...w.inputs, '--format', 'json']);
+    const replay = await blockgate(['replay', log, ...w.inputs, '--format', 'json']);
     expect(replay.json).toMatchObject({ valid: true, verdict: 'match', changed: 0, problems: [] });
     expect(replay.json.decisions).toBeGreaterThan(results.length);
     expect(replay.json.matched).toBe(replay.json.decisions);

@@ -3,8 +3,8 @@
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED } from '../support/cli.js';
-import { blockgateIn, describesState, makeState, releaseFifoLater, scratch, STATES } from './harness.js';
+import { blockgate, SEED } from '../support/cli.js';
+import { describesState, makeState, releaseFifoLater, scratch, STATES } from './harness.js';
 
 const REQUEST = ['--action', 'apply', '--env', 'production', '--at', '2026-11-25T12:00:00Z', '--format', 'json'];
 
@@ -20,7 +20,7 @@ describe('check --decision-log PATH', () => {
     const path = join(dir, 'decisions.jsonl');
     makeState(path, state);
     if (state === 'FIFO') release = releaseFifoLater(path);
-    const r = await blockgateIn(['check', '--blockers', SEED, '--decision-log', path, ...REQUEST]);
+    const r = await blockgate(['check', '--blockers', SEED, '--decision-log', path, ...REQUEST]);
     if (state === 'missing' || state === 'empty file') {
       // A new log: the decision is made, logged, and denied.
       expect(r.code, r.stdout).toBe(2);
@@ -45,7 +45,7 @@ describe('replay PATH', () => {
     const path = join(dir, 'decisions.jsonl');
     makeState(path, state);
     if (state === 'FIFO') release = releaseFifoLater(path);
-    const r = await blockgateIn(['replay', path, '--blockers', SEED, '--format', 'json']);
+    const r = await blockgate(['replay', path, '--blockers', SEED, '--format', 'json']);
     if (state === 'empty file') {
       expect(r.code, r.stdout).toBe(0);
       return;
@@ -63,7 +63,7 @@ describe('the decision log directory', () => {
     writeFileSync(join(dir, 'x', '.keep'), '');
     makeState(join(dir, 'logs'), 'dangling link');
     const path = join(dir, 'logs', 'decisions.jsonl');
-    const r = await blockgateIn(['check', '--blockers', SEED, '--decision-log', path, ...REQUEST]);
+    const r = await blockgate(['check', '--blockers', SEED, '--decision-log', path, ...REQUEST]);
     expect([r.code, r.json.error.code]).toEqual([1, 'io']);
     expect(r.json.error.message.startsWith(`${path}: `)).toBe(true);
   });

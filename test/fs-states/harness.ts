@@ -1,30 +1,10 @@
-// In-process runs of the command line over file-system states: no child process, so a read that
-// would block shows up as a test that never ends, and every run is cheap.
+// File-system states for the in-process runs of the command line (test/support/cli.ts
+// blockgate()): no child process, so a read that would block shows up as a test that never ends.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from '../../src/cli/context.js';
-import { run } from '../../src/cli/main.js';
 import { MAX_INPUT_BYTES } from '../../src/load/files.js';
-
-export interface RunResult { code: number; stdout: string; stderr: string; json: any }
-
-/** Runs `blockgate args` in this process; `stdin` is what standard input holds (none: absent). */
-export async function blockgateIn(args: string[], stdin?: string | Uint8Array): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    isTTY: false, stderrIsTTY: false, env: { NO_COLOR: '1' }, columns: 100,
-  };
-  if (stdin !== undefined) io.stdin = () => stdin;
-  const code = await run(args, io);
-  let json: unknown;
-  try { json = JSON.parse(stdout); } catch { json = undefined; }
-  return { code, stdout, stderr, json };
-}
 
 /** The file-system states every path input is tried in (issue 9). */
 export const STATES = ['missing', 'dangling link', 'link to a directory', 'link loop', 'directory', 'FIFO', 'empty file', 'over the size limit'] as const;

@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/ledger/keys.js';
-import { SEED } from '../support/cli.js';
-import { blockgateIn, describesState, makeState, releaseFifoLater, scratch, STATES, type FsState, type RunResult } from './harness.js';
+import { blockgate, SEED, type CliResult } from '../support/cli.js';
+import { describesState, makeState, releaseFifoLater, scratch, STATES, type FsState } from './harness.js';
 
 const owner = generateKeyPair();
 const REQUEST = ['--action', 'apply', '--env', 'production', '--at', '2026-11-25T12:00:00Z', '--format', 'json'];
@@ -148,7 +148,7 @@ afterEach(() => {
   release = undefined;
 });
 
-function expectOutcome(r: RunResult, expected: Expected, what: string): void {
+function expectOutcome(r: CliResult, expected: Expected, what: string): void {
   expect(r.code, `${what}: ${r.stdout}${r.stderr}`).toBe(expected.exit);
   if ('error' in expected) {
     expect(r.json, `${what}: one JSON object on stdout, errors included`).toBeTypeOf('object');
@@ -171,7 +171,7 @@ describe.each(INPUTS)('$name', (input) => {
     makeState(path, state);
     if (state === 'FIFO') release = releaseFifoLater(path);
     const args = input.args(dir, path);
-    const r = await blockgateIn(args);
+    const r = await blockgate(args);
     expectOutcome(r, input.expect(state, path, dir), `${input.name} ${state}`);
   }, 60_000);
 });
