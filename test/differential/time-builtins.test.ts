@@ -117,11 +117,17 @@ const caseText = (c: TimeCase, i: number) => `{"i":${i},"fn":${JSON.stringify(c.
 let dir: string;
 let policy: ClockedPolicy;
 
+/** `opa build -t wasm` of one Rego file, as a compiled module. */
+function buildWasm(source: string, entrypoints: string[]): WebAssembly.Module {
+  const out = mkdtempSync(join(dir, 'build-'));
+  execFileSync(OPA, ['build', '-t', 'wasm', ...entrypoints.flatMap((e) => ['-e', e]), '-o', join(out, 'bundle.tar.gz'), source]);
+  execFileSync('tar', ['-xzf', join(out, 'bundle.tar.gz'), '-C', out, '/policy.wasm'], { stdio: ['ignore', 'ignore', 'ignore'] });
+  return new WebAssembly.Module(readFileSync(join(out, 'policy.wasm')));
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'blockgate-time-'));
-  execFileSync(OPA, ['build', '-t', 'wasm', '-e', 'timebuiltins/one', '-e', 'timebuiltins/now', '-o', join(dir, 'bundle.tar.gz'), BATCH]);
-  execFileSync('tar', ['-xzf', join(dir, 'bundle.tar.gz'), '-C', dir, '/policy.wasm']);
-  policy = loadClockedPolicy(new WebAssembly.Module(readFileSync(join(dir, 'policy.wasm'))));
+  policy = loadClockedPolicy(buildWasm(BATCH, ['timebuiltins/one', 'timebuiltins/now', 'timebuiltins/message']));
 });
 
 afterAll(() => {
@@ -194,5 +200,18 @@ describe('time.now_ns through WASM', () => {
     expect(() => policy.evaluate({ at: 1.5 }, 'timebuiltins/now')).toThrow(/time\.now_ns: .*1\.5/);
     const [{ result }] = policy.evaluate({ at: 0 }, 'timebuiltins/now') as [{ result: string }];
     expect(result).toBe('[0,-1,[1969,12,31],[19,0,0],true]');
+  });
+});
+
+describe('the host beside opa-wasm', () => {
+  it("calls opa-wasm's JavaScript builtins as opa-wasm does, next to the time builtins", () => {
+    expect(policy.importedBuiltins).toEqual(['sprintf', 'time.add_date', 'time.clock', 'time.date', 'time.diff', 'time.now_ns', 'time.parse_rfc3339_ns', 'time.weekday']);
+    const [{ result }] = policy.evaluate({ at: Date.UTC(2026, 11, 2, 9, 30) }, 'timebuiltins/message') as [{ result: string }];
+    expect(result).toBe('freeze at 10:30');
+  });
+
+  it('refuses at load a bundle that calls a builtin neither WASM nor the host provides', () => {
+    const module = buildWasm(fileURLToPath(new URL('./time-builtins/unprovided.rego', import.meta.url)), ['timebuiltins_unprovided/formatted']);
+    expect(() => loadClockedPolicy(module)).toThrow("the policy calls the builtin time.format, which neither OPA's WASM nor this host provides");
   });
 });

@@ -29,3 +29,8 @@ now := json.marshal([
 	time.clock([time.now_ns() + 1, "America/New_York"]),
 	(time.now_ns() + 1) > time.now_ns(),
 ])
+
+# One of opa-wasm's JavaScript builtins, called beside the host's.
+message := sprintf("%s at %d:%d", ["freeze", clock[0], clock[1]]) if {
+	clock := time.clock([time.now_ns(), "Europe/Berlin"])
+}
