@@ -6,6 +6,10 @@ export type {
   WhatIfOptions, PolicyInfo, LoadedState,
 } from './gate.js';
 export type { LedgerHead } from './ledger/ledger.js';
+export { appendEntry, appendEntryFromFiles, buildDraft, readDraft, readHead, generateKeyFiles, verifyLedger } from './ledger/index.js';
+export type {
+  AppendRequest, AppendFromFilesRequest, AppendResult, DraftEntry, DraftFlags, HeadReport, HeadSources, KeygenRequest, KeygenResult,
+} from './ledger/index.js';
 export type { StdinReader } from './load/files.js';
 export type {
   Denial, SatisfiedBlocker, IgnoredGrant, Warning, PlannedGrant, Unresolvable, LintFinding,

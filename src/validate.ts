@@ -4,18 +4,14 @@ import { BlockgateError, type Problem } from './errors.js';
 import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from './load/maps.js';
 import { loadCatalog, type Catalog } from './load/catalog.js';
 import { loadTrust, type Trust } from './ledger/keys.js';
-import { readLedger, type Ledger, type VerifiedEntry } from './ledger/ledger.js';
+import { readLedger, type Ledger } from './ledger/ledger.js';
+import { inauthenticFinding } from './ledger/verify.js';
 import { parseHead, requireHead } from './ledger/head.js';
 import { readSealedBundle } from './engine/bundle.js';
 import { Engine } from './engine/engine.js';
 import { entriesOf, mapSource, requireTrustFor, worldOf, type GateOptions } from './gate.js';
 import { checkedGateOptions } from './gate-options.js';
 import type { Finding, Report } from './render/renderer.js';
-
-const AUTH_TEXT = {
-  'unknown-key': 'its key is not in the trust file',
-  'role-mismatch': "its role differs from its key's role",
-} as const;
 
 /** Runs one loading step, turning its BlockgateError into findings. */
 function attempt<T>(findings: Finding[], step: () => T): T | undefined {
@@ -30,14 +26,6 @@ function attempt<T>(findings: Finding[], step: () => T): T | undefined {
 
 function toFinding(p: Problem): Finding {
   return { severity: 'error', code: p.code, message: p.message };
-}
-
-export function inauthenticFinding(ledgerFile: string, e: VerifiedEntry): Finding | undefined {
-  if (e.auth === 'ok') return undefined;
-  return {
-    severity: 'error', code: e.auth,
-    message: `${ledgerFile} line ${e.line}: ${e.entry.type} ${e.entry.id} (key ${e.entry.key}) will be ignored: ${AUTH_TEXT[e.auth]}`,
-  };
 }
 
 export function validateInputs(given: GateOptions): Report {

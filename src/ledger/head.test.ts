@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BlockgateError } from '../errors.js';
-import { parseLedgerText } from './ledger.js';
-import { formatHead, parseHead, requireHead } from './head.js';
+import { GENESIS_PREV, parseLedgerText } from './ledger.js';
+import { formatHead, parseHead, readHead, requireHead } from './head.js';
 
 const FIX7 = fileURLToPath(new URL('../../fixtures/fix7/grants.jsonl', import.meta.url));
+const TRUST = fileURLToPath(new URL('../../fixtures/trust.test-only.json', import.meta.url));
 const text = readFileSync(FIX7, 'utf8');
 const full = parseLedgerText(text, 'grants.jsonl', null, { verify: false });
 const lines = text.split('\n').filter(Boolean);
@@ -51,5 +52,25 @@ describe('ledger head pinning', () => {
     for (const bad of ['', '6', '6:abc', `x:${'0'.repeat(64)}`, `6:${'A'.repeat(64)}`]) {
       expect(codeOf(() => parseHead(bad))[0]).toBe('usage');
     }
+  });
+});
+
+describe('readHead (ledger head)', () => {
+  it('the head of a ledger verified whole, with or without a trust file', () => {
+    const expected = { head: formatHead(full.head), seq: 6, hash: full.head!.hash, entries: 6 };
+    expect(readHead({ ledger: FIX7 })).toEqual(expected);
+    expect(readHead({ ledger: FIX7, trust: TRUST })).toEqual(expected);
+  });
+
+  it('an empty ledger has seq 0 and 64 zeros; standard input is read for -', () => {
+    expect(readHead({ ledger: '-', stdin: () => '' })).toEqual({ head: `0:${GENESIS_PREV}`, seq: 0, hash: GENESIS_PREV, entries: 0 });
+    expect(readHead({ ledger: '-', stdin: () => text }).seq).toBe(6);
+  });
+
+  it('refuses a ledger whose chain is broken, naming (stdin) and the line', () => {
+    const edited = text.replace(lines[1]!, lines[1]!.replace('"seq":2', '"seq":7'));
+    const [code, message] = codeOf(() => readHead({ ledger: '-', stdin: () => edited }));
+    expect(code).toBe('ledger-sequence');
+    expect(message).toMatch(/^\(stdin\) line 2: /);
   });
 });

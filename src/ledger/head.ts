@@ -2,11 +2,33 @@
 // alone cannot show it. A user who pins the head they have seen (SEQ:HASH) can.
 
 import { BlockgateError } from '../errors.js';
-import type { Ledger, LedgerHead } from './ledger.js';
+import { readInput, type StdinReader } from '../load/files.js';
+import { parseTrustText } from './keys.js';
+import { GENESIS_PREV, parseLedgerText, type Ledger, type LedgerHead } from './ledger.js';
 
 /** "SEQ:HASH", as `ledger head` prints it. */
 export function formatHead(head: LedgerHead | null): string {
-  return head === null ? `0:${'0'.repeat(64)}` : `${head.seq}:${head.hash}`;
+  return head === null ? `0:${GENESIS_PREV}` : `${head.seq}:${head.hash}`;
+}
+
+export interface HeadSources {
+  /** The ledger file; `-` reads standard input. */
+  ledger: string;
+  /** The trust file: when given, every signature is checked too. */
+  trust?: string | undefined;
+  stdin?: StdinReader | undefined;
+}
+
+/** What `ledger head` shows; seq 0 and 64 zeros for an empty ledger. */
+export type HeadReport = { head: string; seq: number; hash: string; entries: number };
+
+/** The head of a ledger, read and verified whole first: the chain is what the head vouches for. */
+export function readHead(sources: HeadSources): HeadReport {
+  const trustInput = sources.trust !== undefined ? readInput(sources.trust, 'trust-parse', sources.stdin) : undefined;
+  const trust = trustInput !== undefined ? parseTrustText(trustInput.text, trustInput.name) : null;
+  const { text, name } = readInput(sources.ledger, 'ledger-schema', sources.stdin);
+  const ledger = parseLedgerText(text, name, trust, { verify: trust !== null });
+  return { head: formatHead(ledger.head), seq: ledger.head?.seq ?? 0, hash: ledger.head?.hash ?? GENESIS_PREV, entries: ledger.entries.length };
 }
 
 /** Parses a pinned head; anything else is a usage error. */
@@ -22,7 +44,7 @@ export function parseHead(text: string): LedgerHead {
  */
 export function requireHead(ledger: Ledger, pinned: LedgerHead): void {
   if (pinned.seq === 0) {
-    if (pinned.hash === '0'.repeat(64)) return;
+    if (pinned.hash === GENESIS_PREV) return;
     throw new BlockgateError('ledger-truncated', `${ledger.file}: pinned head ${formatHead(pinned)} names seq 0 with a hash other than the empty ledger's`, { file: ledger.file });
   }
   const entry = ledger.entries[pinned.seq - 1];

@@ -1,0 +1,7 @@
+// The grant ledger as the library offers it: appending an entry, its head, verifying it, keys.
+
+export { appendEntry, appendEntryFromFiles, type AppendRequest, type AppendFromFilesRequest, type AppendResult } from './append.js';
+export { buildDraft, readDraft, type DraftEntry, type DraftFlags } from './draft.js';
+export { readHead, type HeadReport, type HeadSources } from './head.js';
+export { generateKeyFiles, type KeygenRequest, type KeygenResult } from './keygen.js';
+export { verifyLedger } from './verify.js';
