@@ -1,5 +1,7 @@
 // Errors are values with a stable SPEC code; the CLI maps codes to exit codes in one place.
 
+import { quoted } from './schema/quote.js';
+
 /** Codes for invalid input (exit 3). */
 export const INPUT_ERROR_CODES = [
   'map-none', 'map-parse', 'map-schema', 'map-conflict',
@@ -16,6 +18,33 @@ export const FAILURE_CODES = ['usage', 'bundle-seal', 'io', 'internal'] as const
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 export type FailureCode = (typeof FAILURE_CODES)[number];
 export type ErrorCode = InputErrorCode | FailureCode;
+
+// Codes of findings and warnings, which report without failing. With the error codes above they
+// are every code blockgate shows: a closed set, so a renderer or a log never meets a stranger.
+
+/** SPEC 1.4: why a single entry is only ignored (found by `validate` and `ledger verify`). */
+export const IGNORED_ENTRY_CODES = ['unknown-key', 'role-mismatch'] as const;
+
+/** What the policy's lint finds (policies/blockgate/lint.rego). */
+export const LINT_CODES = [
+  'no-role', 'ambiguous-actor', 'unknown-after', 'unknown-tag', 'never-applies', 'unknown-resolved', 'unknown-resolves',
+  'unknown-action', 'unknown-environment', 'role-without-key', 'role-not-required',
+] as const;
+
+/** Warnings a decision carries (policies/blockgate/decision.rego). */
+export const WARNING_CODES = ['blocker-applies-nowhere', 'ledger-not-verified', 'revoke-without-effect'] as const;
+
+/** What `replay` finds in a decision log (beside `ledger-truncated`, an error code). */
+export const DECISION_LOG_CODES = ['log-schema', 'log-chain', 'ledger-rewritten', 'decision-changed', 'not-replayable', 'policy-changed'] as const;
+
+export type IgnoredEntryCode = (typeof IGNORED_ENTRY_CODES)[number];
+export type LintCode = (typeof LINT_CODES)[number];
+export type WarningCode = (typeof WARNING_CODES)[number];
+export type DecisionLogCode = (typeof DECISION_LOG_CODES)[number];
+/** The code of a finding in a report (`validate`, `ledger verify`, `replay`). */
+export type FindingCode = ErrorCode | IgnoredEntryCode | LintCode | DecisionLogCode;
+
+export const ERROR_CODES: readonly ErrorCode[] = [...INPUT_ERROR_CODES, ...FAILURE_CODES];
 
 /** One problem found in an input; `message` always names the file (and line, where there is one). */
 export interface Problem {
@@ -57,6 +86,16 @@ export class BlockgateError extends Error {
 
 export function isInputError(code: ErrorCode): code is InputErrorCode {
   return (INPUT_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * `code` when it is one of `codes`. A code from outside the host (the policy) that is not is an
+ * `internal` error: it is never passed on, and nothing is decided on it.
+ */
+export function knownCode<C extends string>(codes: readonly C[], code: unknown, what: string): C {
+  if (typeof code !== 'string') throw new BlockgateError('internal', `${what} has no code (a string)`);
+  if (!(codes as readonly string[]).includes(code)) throw new BlockgateError('internal', `${what} has the code ${quoted(code)}, which blockgate does not know`);
+  return code as C;
 }
 
 /** "file line N: message", or "file: message" when there is no line. */

@@ -22,6 +22,8 @@ export type {
   DecisionLogDraft, DecisionLogRecord, DecisionLogContents, LogProblem, ReplayReport, ReplayVerdict,
 } from './decision-log/index.js';
 export { BlockgateError, isInputError } from './errors.js';
-export type { ErrorCode, InputErrorCode, FailureCode, Problem } from './errors.js';
+export type {
+  ErrorCode, InputErrorCode, FailureCode, Problem, FindingCode, IgnoredEntryCode, LintCode, WarningCode, DecisionLogCode,
+} from './errors.js';
 export { getRenderer, FORMATS } from './render/index.js';
 export type { Renderer, RenderContext, Report, Finding } from './render/index.js';

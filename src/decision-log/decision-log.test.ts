@@ -1,5 +1,5 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
@@ -78,6 +78,14 @@ describe('DecisionLog', () => {
     expect((damaged as BlockgateError).message).toMatch(/last line of the decision log is not JSON/);
   });
 
+  it('waits for another writer\'s lock, then gives up with io naming the decision log', async () => {
+    const file = freshLog();
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: 'other', since: '2026-11-25T12:00:00.000Z' }));
+    const e = await appendDecision(file, draft(1), { lockTimeoutMs: 100 }).catch((err: unknown) => err);
+    expect((e as BlockgateError).code).toBe('io');
+    expect((e as BlockgateError).message).toMatch(/^.*decisions\.jsonl\.lock: the decision log is locked \(held by process \d+ on /);
+  });
+
   it('names the file when its directory does not exist', async () => {
     const e = await DecisionLog.open('/nonexistent-dir-blockgate/x.jsonl').catch((err: unknown) => err);
     expect((e as BlockgateError).code).toBe('io');
@@ -124,9 +132,18 @@ describe('reading a decision log', () => {
     expect(extraLog.decisions).toHaveLength(2);
   });
 
+  it('refuses an error line whose code is not a blockgate error code', async () => {
+    const file = freshLog();
+    await appendDecision(file, draft(1, { allowed: false, denials: [], error: { code: 'ledger-chain', message: 'x' }, policy: null, ledger_head: null }));
+    const text = readFileSync(file, 'utf8').replace('"code":"ledger-chain"', '"code":"all-fine"');
+    const log = parseDecisionLogText(text, 'd.jsonl');
+    expect(log.problems).toEqual([{ code: 'log-schema', line: 1, message: expect.stringMatching(/^d\.jsonl line 1: \/error\/code: must be one of \[.*"ledger-chain".*\]$/) }]);
+    expect(log.decisions).toEqual([]);
+  });
+
   it('refuses an error line that claims allowed', async () => {
     const file = freshLog();
-    await appendDecision(file, draft(1, { allowed: false, error: { code: 'x', message: 'y' }, policy: null, ledger_head: null }));
+    await appendDecision(file, draft(1, { allowed: false, error: { code: 'ledger-chain', message: 'y' }, policy: null, ledger_head: null }));
     const text = readFileSync(file, 'utf8').replace('"allowed":false', '"allowed":true');
     expect(parseDecisionLogText(text, 'd.jsonl').problems[0]!.message).toMatch(/error answer with allowed true/);
   });

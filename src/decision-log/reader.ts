@@ -1,7 +1,7 @@
 // Reading a decision log back: every line parsed strictly and schema-checked, and the chain
 // (seq, prev) checked line by line. A broken chain means a line was deleted, edited or added.
 
-import { BlockgateError, problem, type Problem } from '../errors.js';
+import { BlockgateError, ERROR_CODES, problem, type DecisionLogCode, type Problem } from '../errors.js';
 import { readTextFile } from '../load/files.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
 import { compileValidator } from '../schema/ajv.js';
@@ -35,7 +35,8 @@ export const decisionLogRecordSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      // A blockgate error code: a line with any other is not one blockgate wrote.
+      properties: { code: { enum: ERROR_CODES }, message: { type: 'string' } },
     },
     policy: {
       type: ['object', 'null'],
@@ -57,7 +58,7 @@ export const decisionLogRecordSchema = {
 const validateRecord = compileValidator(decisionLogRecordSchema, 'bad-request', 'bad-request');
 
 /** A problem with the log itself: `log-schema` (a line that is no record) or `log-chain`. */
-export interface LogProblem { code: 'log-schema' | 'log-chain'; line: number; message: string }
+export interface LogProblem { code: Extract<DecisionLogCode, 'log-schema' | 'log-chain'>; line: number; message: string }
 
 export interface LoggedDecision { record: DecisionLogRecord; line: number }
 

@@ -2,7 +2,7 @@
 // chained to the line before it like the ledger (seq, and prev = hash of the previous line).
 
 import { randomUUID } from 'node:crypto';
-import type { BlockgateError } from '../errors.js';
+import type { BlockgateError, ErrorCode } from '../errors.js';
 import { resolveTime, type DecisionWithHead, type PolicyInfo, type Request, type RequestEcho } from '../gate.js';
 import { canonicalJson, sha256Hex } from '../ledger/canonical.js';
 import type { LedgerHead } from '../ledger/ledger.js';
@@ -21,7 +21,7 @@ export interface DecisionLogDraft {
   /** Blocker ids of the denials, in the decision's order. */
   denials: string[];
   /** Present when the answer was a fail-closed error (inputs invalid): nothing was decided. */
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
   /** The sealed bundle that decided; null for an error answer. */
   policy: PolicyInfo | null;
   /** The last ledger entry the decision saw; null for an empty ledger or an error answer. */

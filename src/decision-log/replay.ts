@@ -1,7 +1,7 @@
 // Replaying a decision log: every logged decision is decided again over the ledger prefix it
 // saw (the entries up to its logged head, which must still hash the same) at its own `at`.
 
-import { BlockgateError } from '../errors.js';
+import { BlockgateError, type FindingCode } from '../errors.js';
 import type { Gate } from '../gate.js';
 import type { Finding, Report } from '../render/renderer.js';
 import { readDecisionLog, type DecisionLogContents, type LoggedDecision } from './reader.js';
@@ -15,7 +15,7 @@ export interface ReplayReport extends Report {
 }
 
 /** Why a line counts as broken (the log or the ledger no longer holds what was decided). */
-const BROKEN = new Set(['log-schema', 'log-chain', 'ledger-truncated', 'ledger-rewritten']);
+const BROKEN: ReadonlySet<FindingCode> = new Set<FindingCode>(['log-schema', 'log-chain', 'ledger-truncated', 'ledger-rewritten']);
 
 export function replayDecisionLog(gate: Gate, file: string): ReplayReport {
   return replayContents(gate, readDecisionLog(file));

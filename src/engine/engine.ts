@@ -2,7 +2,7 @@
 
 import * as opaWasm from '@open-policy-agent/opa-wasm';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
-import { BlockgateError } from '../errors.js';
+import { BlockgateError, knownCode, LINT_CODES, WARNING_CODES } from '../errors.js';
 import { ENTRYPOINTS, readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
 import type { World } from './world.js';
 import { DecisionMemo, deepFreeze, timeBreakpoints } from './memo.js';
@@ -81,9 +81,11 @@ export class Engine {
 
   decide(request: PolicyRequest): PolicyDecision {
     const result = this.answer(ENTRYPOINTS.decision, request) as PolicyDecision;
-    if (typeof result !== 'object' || result === null || typeof result.allowed !== 'boolean') {
+    if (typeof result !== 'object' || result === null || typeof result.allowed !== 'boolean' || !Array.isArray(result.warnings)) {
       throw new BlockgateError('internal', 'the policy gave a malformed decision');
     }
+    // Codes cross from the policy: one the host does not know fails closed.
+    for (const w of result.warnings) knownCode(WARNING_CODES, (w as { code?: unknown } | null)?.code, 'a warning of the policy');
     return result;
   }
 
@@ -92,6 +94,9 @@ export class Engine {
   }
 
   lint(): LintFinding[] {
-    return this.evaluate(ENTRYPOINTS.lint, {}) as LintFinding[];
+    const findings = this.evaluate(ENTRYPOINTS.lint, {});
+    if (!Array.isArray(findings)) throw new BlockgateError('internal', 'the policy gave a malformed lint');
+    for (const f of findings) knownCode(LINT_CODES, (f as { code?: unknown } | null)?.code, 'a lint finding of the policy');
+    return findings as LintFinding[];
   }
 }

@@ -1,5 +1,7 @@
 // What the policy returns, as SPEC section 3 shapes it.
 
+import type { LintCode, WarningCode } from '../errors.js';
+
 export interface Denial {
   blocker_id: string;
   item: string | null;
@@ -15,7 +17,7 @@ export interface Denial {
 
 export interface SatisfiedBlocker { blocker_id: string; grants: string[] }
 export interface IgnoredGrant { grant_id: string; blocker_ids: string[]; reason: string }
-export interface Warning { code: string; message: string }
+export interface Warning { code: WarningCode; message: string }
 
 export interface PolicyDecision {
   allowed: boolean;
@@ -43,7 +45,7 @@ export interface PolicyPlan {
 }
 
 export interface LintFinding {
-  code: string;
+  code: LintCode;
   severity: 'error' | 'warning';
   message: string;
 }

@@ -2,7 +2,7 @@
 
 import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
-import type { Problem } from '../errors.js';
+import type { FindingCode, Problem } from '../errors.js';
 
 export interface RenderContext {
   /** ANSI colour (only on a TTY, never with NO_COLOR). */
@@ -14,7 +14,7 @@ export interface RenderContext {
 /** What `validate` and `ledger verify` report. */
 export interface Finding {
   severity: 'error' | 'warning';
-  code: string;
+  code: FindingCode;
   message: string;
 }
 
