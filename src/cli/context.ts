@@ -3,9 +3,12 @@
 import { BlockgateError } from '../errors.js';
 import { readProcessStdin, singleUse, STDIN_PATH, type StdinReader } from '../load/files.js';
 import type { MapSourceOptions } from '../load/maps.js';
-import type { GateOptions } from '../gate.js';
+import type { GateOptions } from '../gate/types.js';
+import type { SealedBundle } from '../engine/bundle.js';
 import { gateOptions, type InputArgs } from './options.js';
-import { getRenderer, type Renderer, type RenderContext } from '../render/index.js';
+import { formatRenderer, type Renderer, type RenderContext } from '../render/index.js';
+import { progressLine } from '../render/progress.js';
+import type { ProgressListener } from '../gate/types.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -39,6 +42,19 @@ export function renderContext(io: CliIO): RenderContext {
   return { color: io.isTTY && !noColor && io.env.TERM !== 'dumb', width: Math.min(columns, 100) };
 }
 
+/**
+ * Runs a long library call with a progress line on stderr, only when stderr is a terminal (and
+ * TERM is not dumb); the line is cleared before anything else is printed.
+ */
+export function withProgress<T>(io: CliIO, call: (onProgress: ProgressListener) => T): T {
+  const progress = progressLine({ write: (t) => io.stderr(t), enabled: io.stderrIsTTY && io.env.TERM !== 'dumb' });
+  try {
+    return call((phase, done, total) => progress.update(phase, done, total));
+  } finally {
+    progress.end();
+  }
+}
+
 /** Runs a command's body: renders its error, if any, and keeps its outcome. */
 export type Runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => Promise<void>;
 
@@ -54,8 +70,9 @@ export class CommandContext {
   /** Standard input for this one command: a second `-` is a usage error, not an empty read. */
   readonly stdin: StdinReader | undefined;
 
-  constructor(readonly io: CliIO, format: string) {
-    this.renderer = getRenderer(format);
+  /** The policy bundle, read and checked once for this run: every gate of the command decides with it. */
+  constructor(readonly io: CliIO, format: string, readonly bundle: SealedBundle) {
+    this.renderer = formatRenderer(format);
     this.render = renderContext(io);
     this.stdin = io.stdin === undefined ? undefined : singleUse(io.stdin);
   }

@@ -6,7 +6,7 @@ import { BlockgateError } from '../errors.js';
 import { exitCodeForError, EXIT } from './exit.js';
 import { CommandContext, processIO, renderContext, type CliIO, type Outcome } from './context.js';
 import { checkCommandArgs, checkTopLevel, isHelpOrVersion, splitAtTerminator, stdinValuesJoined, type FlagTable } from './argv.js';
-import { getRenderer, FORMATS } from '../render/index.js';
+import { formatRenderer, formatsFor } from '../render/index.js';
 import { readSealedBundle } from '../engine/bundle.js';
 import { checkCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
@@ -32,7 +32,7 @@ function requestedFormat(args: readonly string[]): string {
 /** Errors are rendered in the requested format when it exists, else as text. */
 function errorFormat(args: readonly string[]): string {
   const format = requestedFormat(args);
-  return FORMATS.includes(format) ? format : 'text';
+  return formatsFor('error').includes(format) ? format : 'text';
 }
 
 function internal(error: unknown): BlockgateError {
@@ -127,22 +127,23 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
     const e = internal(error);
-    const renderer = getRenderer(errorFormat(args));
+    const renderer = formatRenderer(errorFormat(args));
     const ctx = renderContext(io);
-    const text = renderer.error(e.toProblem(), e.problems, ctx);
+    const text = renderer.error!(e.problems, ctx);
     if (renderer.errorsTo === 'stderr') {
       io.stderr(text);
       return { output: '', exitCode: exitCodeForError(e) };
     }
     // A document format carries the error on stdout (SPEC 3); a person reading the log still sees it.
-    if (renderer.format !== 'json') io.stderr(getRenderer('text').error(e.toProblem(), e.problems, ctx));
+    if (renderer.format !== 'json') io.stderr(formatRenderer('text').error!(e.problems, ctx));
     return { output: text, exitCode: exitCodeForError(e) };
   };
   const runCommand = async (fn: (ctx: CommandContext) => Promise<Outcome>, format: string): Promise<void> => {
     try {
-      // Every command refuses a tampered policy bundle, even those that decide nothing.
-      readSealedBundle();
-      outcome = await fn(new CommandContext(io, format));
+      // Every command refuses a tampered policy bundle, even those that decide nothing; the one
+      // read here is the one every gate of the command decides with.
+      const bundle = readSealedBundle();
+      outcome = await fn(new CommandContext(io, format, bundle));
     } catch (error) {
       outcome = fail(error);
     }

@@ -1,7 +1,7 @@
 // The flags every command shares, and how they become library options.
 
 import type { Argv } from 'yargs';
-import type { GateOptions, Request } from '../gate.js';
+import type { GateOptions, Request } from '../gate/types.js';
 import { formatsFor, type Renderer } from '../render/index.js';
 
 export interface InputArgs {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openGate, type Gate } from '../gate.js';
+import { openGate, type Gate } from '../gate/gate.js';
 import { appendDecision } from './writer.js';
 import { draftOfDecision, draftOfError } from './record.js';
 import { replayDecisionLog } from './replay.js';

@@ -1,4 +1,5 @@
 // The sealed policy bundle: policy.wasm and seal.json. Bytes that do not match the seal are refused.
+// This is the one place that reads and checks them; the engine runs only a bundle checked here.
 
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,16 @@ export interface Seal {
 }
 
 export interface SealedBundle {
-  wasm: Uint8Array;
-  seal: Seal;
+  readonly wasm: Uint8Array;
+  readonly seal: Seal;
+}
+
+// Every bundle readSealedBundle returned: an object shaped like one but not checked here is refused.
+const checked = new WeakSet<SealedBundle>();
+
+/** Whether `value` is a bundle readSealedBundle read and checked (not a look-alike). */
+export function isCheckedBundle(value: unknown): value is SealedBundle {
+  return typeof value === 'object' && value !== null && checked.has(value as SealedBundle);
 }
 
 /** bundles/ at the package root, from src/engine or dist/engine alike. */
@@ -64,7 +73,10 @@ function readSeal(dir: string): Seal {
   return s as Seal;
 }
 
-/** Reads the bundle and checks its bytes against the seal; any mismatch is `bundle-seal` (exit 1). */
+/**
+ * Reads the bundle and checks its bytes against the seal; any mismatch is `bundle-seal` (exit 1).
+ * Read once per run and handed on to every engine of that run.
+ */
 export function readSealedBundle(dir: string = DEFAULT_BUNDLE_DIR): SealedBundle {
   const seal = readSeal(dir);
   const path = join(dir, seal.bundle);
@@ -79,5 +91,7 @@ export function readSealedBundle(dir: string = DEFAULT_BUNDLE_DIR): SealedBundle
   if (actual !== seal.sha256) {
     throw sealError(`${path}: the policy bundle does not match its seal (sha256 ${actual}, sealed ${seal.sha256}); refusing to run it`);
   }
-  return { wasm, seal };
+  const bundle: SealedBundle = Object.freeze({ wasm, seal: Object.freeze(seal) });
+  checked.add(bundle);
+  return bundle;
 }

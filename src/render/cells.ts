@@ -2,8 +2,9 @@
 // denials with whatever detail there is, and, when its decision is known, what it satisfies.
 
 import type { Denial, SatisfiedBlocker } from '../engine/results.js';
-import type { Decision, MatrixRow, WhatIf } from '../gate.js';
-import type { BlockerInfo, MatrixDetail } from './renderer.js';
+import type { BlockerInfo, Decision, MatrixRow } from '../gate/types.js';
+import { rolesNeeded } from './phrases.js';
+import type { MatrixResult, WhatIfResult } from './renderer.js';
 
 export interface CellDenial {
   blocker_id: string;
@@ -26,23 +27,29 @@ export interface Cell {
   before?: { allowed: boolean; resolved: string[] };
 }
 
-function denialsOf(ids: readonly string[], decision: Decision | undefined, blockers: MatrixDetail['blockers']): CellDenial[] {
+type BlockersById = ReadonlyMap<string, BlockerInfo>;
+
+function byId(blockers: readonly BlockerInfo[] | undefined): BlockersById {
+  return new Map((blockers ?? []).map((b) => [b.id, b]));
+}
+
+function denialsOf(ids: readonly string[], decision: Decision | undefined, blockers: BlockersById): CellDenial[] {
   const full = new Map((decision?.denials ?? []).map((d) => [d.blocker_id, d]));
   return ids.map((id) => {
     const d: CellDenial = { blocker_id: id };
     const denial = full.get(id);
-    const blocker = blockers?.get(id);
+    const blocker = blockers.get(id);
     if (denial) d.denial = denial;
     if (blocker) d.blocker = blocker;
     return d;
   });
 }
 
-export function cellOfDecision(decision: Decision, blockers?: MatrixDetail['blockers']): Cell {
+export function cellOfDecision(decision: Decision): Cell {
   const r = decision.request;
   return {
     action: r.action, environment: r.environment, target: r.target, allowed: decision.allowed,
-    denials: denialsOf(decision.denials.map((d) => d.blocker_id), decision, blockers),
+    denials: denialsOf(decision.denials.map((d) => d.blocker_id), decision, new Map()),
     satisfied: decision.satisfied, decision,
   };
 }
@@ -52,13 +59,14 @@ function sameCell(row: MatrixRow, decision: Decision | undefined): Decision | un
   return r && r.action === row.action && r.environment === row.environment ? decision : undefined;
 }
 
-export function cellsOfRows(rows: readonly MatrixRow[], detail: MatrixDetail = {}): Cell[] {
+function cellsOfRows(rows: readonly MatrixRow[], detail: Omit<MatrixResult, 'rows'>): Cell[] {
+  const blockers = byId(detail.blockers);
   return rows.map((row, i) => {
     // A decision that does not belong to this row is ignored rather than trusted.
     const decision = sameCell(row, detail.decisions?.[i]);
     const cell: Cell = {
       action: row.action, environment: row.environment, target: null, allowed: row.allowed,
-      denials: denialsOf(row.denials, decision, detail.blockers),
+      denials: denialsOf(row.denials, decision, blockers),
     };
     if (decision) {
       cell.satisfied = decision.satisfied;
@@ -68,9 +76,14 @@ export function cellsOfRows(rows: readonly MatrixRow[], detail: MatrixDetail = {
   });
 }
 
+/** The cells of a matrix, each with whatever detail the matrix carries. */
+export function matrixCells(m: MatrixResult): Cell[] {
+  return cellsOfRows(m.rows, m);
+}
+
 /** The after cells of a what-if, each with its before state and the blockers the changes closed. */
-export function whatIfCells(w: WhatIf, detail: MatrixDetail = {}): Cell[] {
-  return cellsOfRows(w.after, detail).map((cell, i) => {
+export function whatIfCells(w: WhatIfResult): Cell[] {
+  return cellsOfRows(w.after, w).map((cell, i) => {
     const before = w.before[i];
     const still = new Set(cell.denials.map((d) => d.blocker_id));
     cell.before = { allowed: before?.allowed ?? cell.allowed, resolved: (before?.denials ?? []).filter((id) => !still.has(id)) };
@@ -82,11 +95,6 @@ export function whatIfCells(w: WhatIf, detail: MatrixDetail = {}): Cell[] {
 export function deniedVerb(cell: Cell): string {
   if (!cell.before) return 'is denied';
   return cell.before.allowed ? 'is denied after the what-if changes (it was allowed)' : 'is still denied after the what-if changes';
-}
-
-/** "apply@production", or "apply@production for QT001". */
-export function cellName(cell: Pick<Cell, 'action' | 'environment' | 'target'>): string {
-  return `${cell.action}@${cell.environment}${cell.target === null ? '' : ` for ${cell.target}`}`;
 }
 
 export function itemOf(d: CellDenial): string | null {
@@ -104,11 +112,6 @@ export function sourceOf(d: CellDenial): { file: string; line?: number } | null 
   return line === undefined ? { file } : { file, line };
 }
 
-function needs(roles: readonly string[], mode: 'all' | 'any'): string {
-  if (roles.length === 0) return 'no role can resolve it';
-  return `needs ${mode === 'all' ? 'all of' : 'any of'}: ${roles.join(', ')}`;
-}
-
 /**
  * One line on what is wrong: "missing operator (needs all of: operator); missing-grant". With
  * only the maps known: "needs all of: operator". With nothing known: "".
@@ -117,9 +120,9 @@ export function problemOf(d: CellDenial): string {
   if (d.denial) {
     const n = d.denial;
     const missing = n.missing_roles.length > 0 ? `missing ${n.missing_roles.join(', ')}` : 'no role missing';
-    return `${missing} (${needs(n.required_roles, n.mode)}); ${n.reasons.join(', ')}`;
+    return `${missing} (${rolesNeeded(n.required_roles, n.mode)}); ${n.reasons.join(', ')}`;
   }
-  if (d.blocker) return needs(d.blocker.required_roles, d.blocker.mode);
+  if (d.blocker) return rolesNeeded(d.blocker.required_roles, d.blocker.mode);
   return '';
 }
 
@@ -130,10 +133,10 @@ export function denialDetails(d: CellDenial): string[] {
   if (item) lines.push(`item: ${item}`);
   if (d.denial) {
     const n = d.denial;
-    lines.push(`missing roles: ${n.missing_roles.length > 0 ? n.missing_roles.join(', ') : '-'} (${needs(n.required_roles, n.mode)})`);
+    lines.push(`missing roles: ${n.missing_roles.length > 0 ? n.missing_roles.join(', ') : '-'} (${rolesNeeded(n.required_roles, n.mode)})`);
     lines.push(`reasons: ${n.reasons.join(', ')}`);
   } else if (d.blocker) {
-    lines.push(`roles: ${needs(d.blocker.required_roles, d.blocker.mode)}`);
+    lines.push(`roles: ${rolesNeeded(d.blocker.required_roles, d.blocker.mode)}`);
   }
   const next = nextActionOf(d);
   if (next) lines.push(`next action: ${next}`);

@@ -48,20 +48,20 @@ describe('github renderer', () => {
 
   it('matrix: one annotation per denied cell and blocker, with the map line when known', () => {
     const { rows, detail } = sampleMatrix();
-    const out = githubRenderer.matrix!(rows, CTX, detail);
+    const out = githubRenderer.matrix({ rows, ...detail }, CTX);
     expect(errors(out)).toHaveLength(3);
     expect(errors(out)[2]).toMatch(/^::error title=B-1,file=maps\/readiness.json,line=10::cutover@production is denied by B-1/);
     expect(lines(out).at(-1)).toBe('blockgate matrix: 2 of 4 cells allowed');
   });
 
   it('what-if: a notice per changed cell, an error per denial left after the changes', () => {
-    const out = githubRenderer.whatIf!(sampleWhatIf(), CTX, {});
+    const out = githubRenderer.whatIf(sampleWhatIf(), CTX);
     expect(lines(out).filter((l) => l.startsWith('::notice '))).toEqual(['::notice title=what-if cutover@production::cutover@production: denied -> allowed']);
     expect(errors(out)).toEqual(['::error title=B-2::apply@production is still denied after the what-if changes by B-2.']);
   });
 
   it('errors are annotations too', () => {
-    const out = githubRenderer.error({ code: 'ledger-chain', message: 'g.jsonl line 4: prev does not match' }, [{ code: 'ledger-chain', message: 'g.jsonl line 4: prev does not match' }], CTX);
+    const out = githubRenderer.error([{ code: 'ledger-chain', message: 'g.jsonl line 4: prev does not match' }], CTX);
     expect(out).toBe('::error title=blockgate ledger-chain::g.jsonl line 4: prev does not match\n');
   });
 });

@@ -2,9 +2,10 @@
 // blocker id and placed on its map file, then one plain summary line for the log.
 
 import type { Warning } from '../engine/results.js';
-import type { MatrixRow, Plan, WhatIf } from '../gate.js';
-import { cellName, cellOfDecision, deniedVerb, cellsOfRows, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
-import type { MatrixDetail, Renderer } from './renderer.js';
+import type { Plan } from '../gate/types.js';
+import { cellOfDecision, deniedVerb, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import { cellName } from './phrases.js';
+import type { Renderer, WhatIfResult } from './renderer.js';
 import { visible } from './escape.js';
 import { planSentences } from './text.js';
 
@@ -80,8 +81,8 @@ function matrixCommands(cells: Cell[], what: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function whatIfCommands(w: WhatIf, detail?: MatrixDetail): string {
-  const cells = whatIfCells(w, detail);
+function whatIfCommands(w: WhatIfResult): string {
+  const cells = whatIfCells(w);
   const lines = warningAnnotations(warningsOf(cells));
   for (const c of w.changes) {
     const name = cellName({ action: c.action, environment: c.environment, target: null });
@@ -94,12 +95,12 @@ function whatIfCommands(w: WhatIf, detail?: MatrixDetail): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const githubRenderer: Renderer = {
+export const githubRenderer = {
   format: 'github',
   errorsTo: 'stderr',
   check: ({ decision, plan }) => checkCommands(cellOfDecision(decision), plan),
-  matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => matrixCommands(cellsOfRows(rows, detail), 'matrix'),
-  whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => whatIfCommands(w, detail),
+  matrix: (m) => matrixCommands(matrixCells(m), 'matrix'),
+  whatIf: (w) => whatIfCommands(w),
   // Errors go to stderr, where the runner reads workflow commands too.
-  error: (problem, all) => `${(all.length > 0 ? all : [problem]).map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
-};
+  error: (problems) => `${problems.map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
+} satisfies Renderer;

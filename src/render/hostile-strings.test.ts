@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AT, POLICY, blocker, denial, decision } from '../../test/support/render-samples.js';
-import type { Decision, MatrixRow, Plan, WhatIf } from '../gate.js';
+import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { renderReadinessHtml } from './html.js';
 import { getRenderer, FORMATS } from './index.js';
@@ -39,14 +39,14 @@ function world(s: (slot: number) => string) {
   const rows: MatrixRow[] = [denied, allowed].map((d) => ({
     action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
   }));
-  const blockers = new Map([s(1), s(8), s(13)].map((id) => [id, blocker(id, { item: s(2), next_action: s(3), source: s(5), line: 3 })]));
+  const blockers = [s(1), s(8), s(13)].map((id) => blocker(id, { item: s(2), next_action: s(3), source: s(5), line: 3 }));
   const detail: MatrixDetail = { blockers, decisions: [denied, allowed], policy: POLICY };
   const whatIf: WhatIf = { before: rows, after: rows.map((r) => ({ ...r, allowed: !r.allowed })), changes: [{ action: s(11), environment: s(12), before: false, after: true }] } as WhatIf;
   const report: Report = { subject: 'validate', valid: false, findings: [{ severity: 'error', code: 'map-schema', message: s(17) }], facts: { ledger: s(18) } };
   const problems: Problem[] = [{ code: 'unknown-action', message: s(19) }, { code: 'map-parse', message: s(20), file: s(5), line: 2 }];
   const readiness: ReadinessReport = {
     at: AT, policy: POLICY, maps: [s(5)], ledger: { file: s(18), entries: 1, verified: true }, rows, decisions: [denied, allowed],
-    plans: [plan, null], blockers: [...blockers.values()].map((b) => ({ ...b, after: [s(16)] })),
+    plans: [plan, null], blockers: blockers.map((b) => ({ ...b, after: [s(16)] })),
   };
   return { denied, allowed, plan, rows, detail, whatIf, report, problems, readiness, data: { appended: s(10), ledger: s(18), seq: 3 } };
 }
@@ -59,13 +59,13 @@ const CTX = { color: false, width: 1_000_000 };
 function outputs(format: string, w: World): Record<string, string> {
   const r = getRenderer(format);
   const out: Record<string, string> = {
-    'check denied': r.check({ decision: w.denied, plan: w.plan }, CTX),
-    'check allowed': r.check({ decision: w.allowed }, CTX),
-    error: r.error(w.problems[0]!, w.problems, CTX),
+    'check denied': r.check!({ decision: w.denied, plan: w.plan }, CTX),
+    'check allowed': r.check!({ decision: w.allowed }, CTX),
+    error: r.error!(w.problems, CTX),
   };
   if (r.plan) out.plan = r.plan(w.plan, CTX);
-  if (r.matrix) out.matrix = r.matrix(w.rows, CTX, w.detail);
-  if (r.whatIf) out['what-if'] = r.whatIf(w.whatIf, CTX, w.detail);
+  if (r.matrix) out.matrix = r.matrix({ rows: w.rows, ...w.detail }, CTX);
+  if (r.whatIf) out['what-if'] = r.whatIf({ ...w.whatIf, ...w.detail }, CTX);
   if (r.report) out.report = r.report(w.report, CTX);
   if (r.data) out.data = r.data(w.data, CTX);
   return out;
@@ -138,7 +138,7 @@ describe('hostile strings in every format', () => {
           expect([format, name, typeof parsed, text.trimEnd().split('\n').every((l) => !l.includes('\r'))]).toEqual([format, name, 'object', true]);
         }
       }
-      const decided = JSON.parse(getRenderer('json').check({ decision: w.denied }, CTX)) as Decision;
+      const decided = JSON.parse(getRenderer('json').check!({ decision: w.denied }, CTX)) as Decision;
       expect(decided.request.target).toBe(w.denied.request.target);
       expect(decided.denials[0]!.item).toBe(w.denied.denials[0]!.item);
     });

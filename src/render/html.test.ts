@@ -3,7 +3,7 @@ import { AT, PLAN, POLICY, blocker, denial, decision, sampleMatrix } from '../..
 import { esc, graphLayers, renderReadinessHtml } from './html.js';
 import type { BlockerInfo, ReadinessReport } from './renderer.js';
 
-function report(blockers: BlockerInfo[] = [...sampleMatrix().detail.blockers!.values()]): ReadinessReport {
+function report(blockers: BlockerInfo[] = [...sampleMatrix().detail.blockers!]): ReadinessReport {
   const { rows, decisions } = sampleMatrix();
   return {
     at: AT, policy: POLICY, maps: ['maps/readiness.json'], ledger: { file: 'grants.jsonl', entries: 3, verified: true },

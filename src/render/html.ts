@@ -2,8 +2,9 @@
 // with the matrix, every denial with its plan, and the graph of `after` prerequisites.
 
 import type { Denial } from '../engine/results.js';
-import type { Decision, MatrixRow, Plan } from '../gate.js';
-import type { BlockerInfo, ReadinessReport } from './renderer.js';
+import type { Decision, MatrixRow, Plan, ReadinessReport } from '../gate/types.js';
+import { cellName, roleChoice, rolesNeeded } from './phrases.js';
+import type { Renderer } from './renderer.js';
 
 /** Escapes text for HTML content and attribute values alike. */
 export function esc(value: string): string {
@@ -107,18 +108,13 @@ function matrixTable(r: ReadinessReport): string {
   return `<table class="matrix" id="matrix-table">${head}<tbody>\n${body}\n</tbody></table>`;
 }
 
-function needsText(d: Denial): string {
-  if (d.required_roles.length === 0) return 'no role can resolve it';
-  return `needs ${d.mode === 'all' ? 'all of' : 'any of'}: ${d.required_roles.join(', ')}`;
-}
-
 function denialRow(d: Denial, anchor: string | undefined): string {
   const missing = d.missing_roles.length > 0
     ? d.missing_roles.map((role) => `<span class="role">${esc(role)}</span>`).join('')
     : '<span class="none">none</span>';
   return `<tr class="denial" data-blocker="${esc(d.blocker_id)}">`
     + `<td class="blocker">${anchor ? `<a href="#${anchor}"><code>${esc(d.blocker_id)}</code></a>` : `<code>${esc(d.blocker_id)}</code>`}${d.item ? `<div class="item">${esc(d.item)}</div>` : ''}</td>`
-    + `<td class="missing">${missing}<span class="needs">${esc(needsText(d))}</span></td>`
+    + `<td class="missing">${missing}<span class="needs">${esc(rolesNeeded(d.required_roles, d.mode))}</span></td>`
     + `<td class="reasons">${d.reasons.map((x) => `<span class="reason">${esc(x)}</span>`).join('')}</td>`
     + `<td class="next">${d.next_action ? esc(d.next_action) : '<span class="none">—</span>'}</td></tr>`;
 }
@@ -126,7 +122,7 @@ function denialRow(d: Denial, anchor: string | undefined): string {
 function planBlock(plan: Plan | null): string {
   if (plan === null) return '';
   const items: string[] = plan.grants_needed.map((g) => {
-    const where = `${g.action}@${g.environment}${g.target === null ? '' : ` for ${g.target}`}`;
+    const where = cellName(g);
     const evidence = g.evidence_required ? '<span class="evidence">with evidence</span>' : '';
     return `<li class="grant" data-role="${esc(g.role)}"><b>${esc(g.role)}</b>: grant <code>${esc(where)}</code> resolving ${g.resolves.map((id) => `<code>${esc(id)}</code>`).join(', ')}${evidence}</li>`;
   });
@@ -300,7 +296,7 @@ function blockerAnchors(r: ReadinessReport): Map<string, string> {
 function blockersTable(r: ReadinessReport): string {
   const anchors = blockerAnchors(r);
   const rows = r.blockers.map((b) => {
-    const roles = b.required_roles.length === 0 ? '<span class="none">none</span>' : `${b.mode === 'all' ? 'all of' : 'any of'}: ${b.required_roles.map(esc).join(', ')}`;
+    const roles = b.required_roles.length === 0 ? '<span class="none">none</span>' : esc(roleChoice(b.required_roles, b.mode));
     return `<tr id="${anchors.get(b.id)}"><td><code>${esc(b.id)}</code>${b.item ? `<div class="item">${esc(b.item)}</div>` : ''}</td>`
       + `<td>${roles}${b.evidence_required ? '<div class="needs">evidence required</div>' : ''}</td>`
       + `<td>${b.blocks.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</td>`
@@ -370,3 +366,9 @@ ${blockersTable(r)}
 </html>
 `;
 }
+
+/** The report's page in the registry of renderers: a readiness report in, one HTML document out. */
+export const htmlRenderer = {
+  format: 'html',
+  readiness: (report: ReadinessReport) => renderReadinessHtml(report),
+} satisfies Renderer;

@@ -13,11 +13,11 @@ describe('json renderer', () => {
 
   it('matrix and what-if: SPEC shapes only, whatever detail the caller has', () => {
     const { rows, detail } = sampleMatrix();
-    const m = JSON.parse(jsonRenderer.matrix!(rows, CTX, detail));
+    const m = JSON.parse(jsonRenderer.matrix({ rows, ...detail }, CTX));
     expect(Object.keys(m)).toEqual(['matrix']);
     expect(m.matrix).toEqual(rows);
     for (const row of m.matrix) expect(Object.keys(row)).toEqual(['action', 'environment', 'allowed', 'denials']);
-    const w = JSON.parse(jsonRenderer.whatIf!(sampleWhatIf(), CTX, detail));
+    const w = JSON.parse(jsonRenderer.whatIf({ ...sampleWhatIf(), ...detail }, CTX));
     expect(Object.keys(w)).toEqual(['before', 'after', 'changes']);
     expect(Object.keys(w.changes[0])).toEqual(['action', 'environment', 'before', 'after']);
   });

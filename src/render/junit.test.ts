@@ -71,7 +71,7 @@ describe('junit renderer', () => {
 
   it('matrix: one suite per action × environment, satisfied blockers passing', () => {
     const { rows, detail } = sampleMatrix();
-    const xml = junitRenderer.matrix!(rows, CTX, detail);
+    const xml = junitRenderer.matrix({ rows, ...detail }, CTX);
     assertWellFormed(xml);
     expect(count(xml, /<testsuite /g)).toBe(4);
     expect(xml).toContain('<testsuite name="apply@production" tests="3" failures="2"');
@@ -82,7 +82,7 @@ describe('junit renderer', () => {
 
   it('matrix without detail: the denials alone, by id', () => {
     const { rows } = sampleMatrix();
-    const xml = junitRenderer.matrix!(rows, CTX);
+    const xml = junitRenderer.matrix({ rows }, CTX);
     assertWellFormed(xml);
     expect(count(xml, /<failure /g)).toBe(3);
     expect(xml).toContain('message="apply@production denied by B-1"');
@@ -90,7 +90,7 @@ describe('junit renderer', () => {
 
   it('what-if: a suite per after cell; what the changes closed passes, what is left fails', () => {
     const { detail } = sampleMatrix();
-    const xml = junitRenderer.whatIf!(sampleWhatIf(), CTX, { blockers: detail.blockers! });
+    const xml = junitRenderer.whatIf({ ...sampleWhatIf(), blockers: detail.blockers! }, CTX);
     assertWellFormed(xml);
     expect(count(xml, /<testsuite /g)).toBe(4);
     expect(xml).toMatch(/<testsuite name="cutover@production" tests="1" failures="0"[^]*?<property name="allowed.before" value="false"\/>[^]*?<property name="allowed" value="true"\/>/);
@@ -106,7 +106,7 @@ describe('junit errors (SPEC 3: one valid document on stdout, errors included)',
   ];
 
   it('each problem is a failed test case named by its code, with the message', () => {
-    const xml = junitRenderer.error(problems[0]!, problems, CTX);
+    const xml = junitRenderer.error(problems, CTX);
     expect(junitRenderer.errorsTo).toBe('stdout');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="blockgate" tests="2" failures="2" errors="0" skipped="0">')).toBe(true);
     expect(xml).toContain('<testcase name="ledger-chain" classname="blockgate.error">');

@@ -1,9 +1,10 @@
 // JUnit XML for CI test reports: one suite per decided cell, one test case per applicable
 // blocker. A denial is a failure that says what is missing and what to do next.
 
-import type { MatrixRow, Plan, WhatIf } from '../gate.js';
-import { cellName, cellOfDecision, cellsOfRows, denialDetails, problemOf, whatIfCells, type Cell } from './cells.js';
-import type { MatrixDetail, Renderer } from './renderer.js';
+import type { Plan } from '../gate/types.js';
+import { cellOfDecision, denialDetails, matrixCells, problemOf, whatIfCells, type Cell } from './cells.js';
+import { cellName } from './phrases.js';
+import type { Renderer } from './renderer.js';
 import type { Problem } from '../errors.js';
 import { planSentences } from './text.js';
 
@@ -130,11 +131,11 @@ function errorDocument(all: readonly Problem[]): string {
   ].join('\n');
 }
 
-export const junitRenderer: Renderer = {
+export const junitRenderer = {
   format: 'junit',
   errorsTo: 'stdout',
   check: ({ decision, plan }) => document([cellOfDecision(decision)], plan),
-  matrix: (rows: MatrixRow[], _ctx, detail?: MatrixDetail) => document(cellsOfRows(rows, detail)),
-  whatIf: (w: WhatIf, _ctx, detail?: MatrixDetail) => document(whatIfCells(w, detail)),
-  error: (problem, all) => errorDocument(all.length > 0 ? all : [problem]),
-};
+  matrix: (m) => document(matrixCells(m)),
+  whatIf: (w) => document(whatIfCells(w)),
+  error: (problems) => errorDocument(problems),
+} satisfies Renderer;

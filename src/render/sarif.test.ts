@@ -53,7 +53,7 @@ describe('sarif renderer', () => {
 
   it('matrix: a rule per blocker id, shared by every cell it denies; the map line as the region', () => {
     const { rows, detail } = sampleMatrix();
-    const run = parse(sarifRenderer.matrix!(rows, CTX, detail)).runs[0]!;
+    const run = parse(sarifRenderer.matrix({ rows, ...detail }, CTX)).runs[0]!;
     expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(['B-1', 'B-2']);
     expect(run.results!.map((r) => [r.ruleId, r.ruleIndex, r.properties!.action, r.properties!.environment])).toEqual([
       ['B-1', 0, 'apply', 'production'], ['B-2', 1, 'apply', 'production'], ['B-1', 0, 'cutover', 'production'],
@@ -63,7 +63,7 @@ describe('sarif renderer', () => {
   });
 
   it('an error is a run with no results, a failed invocation and a notification per problem (SPEC 3)', () => {
-    const log = JSON.parse(sarifRenderer.error(LEDGER_CHAIN, [LEDGER_CHAIN, MAP_PARSE], CTX)) as Log;
+    const log = JSON.parse(sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)) as Log;
     const run = log.runs[0]!;
     expect(sarifRenderer.errorsTo).toBe('stdout');
     expect(run.results).toEqual([]);
@@ -85,11 +85,11 @@ describe('sarif renderer', () => {
   const cases: [string, () => string][] = [
     ['check', () => sarifRenderer.check({ decision: decision('apply', 'production', [denial('B-1'), denial('B-<2>', { source: '/abs/m a p.json', item: null, next_action: null })]), plan: PLAN }, CTX)],
     ['check, allowed', () => sarifRenderer.check({ decision: decision('apply', 'staging', []) }, CTX)],
-    ['matrix', () => { const { rows, detail } = sampleMatrix(); return sarifRenderer.matrix!(rows, CTX, detail); }],
-    ['matrix without detail', () => sarifRenderer.matrix!(sampleMatrix().rows, CTX)],
-    ['what-if', () => sarifRenderer.whatIf!(sampleWhatIf(), CTX, { blockers: sampleMatrix().detail.blockers! })],
-    ['an input error', () => sarifRenderer.error(LEDGER_CHAIN, [LEDGER_CHAIN, MAP_PARSE], CTX)],
-    ['a usage error', () => sarifRenderer.error(USAGE, [USAGE], CTX)],
+    ['matrix', () => { const { rows, detail } = sampleMatrix(); return sarifRenderer.matrix({ rows, ...detail }, CTX); }],
+    ['matrix without detail', () => sarifRenderer.matrix({ rows: sampleMatrix().rows }, CTX)],
+    ['what-if', () => sarifRenderer.whatIf({ ...sampleWhatIf(), blockers: sampleMatrix().detail.blockers! }, CTX)],
+    ['an input error', () => sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)],
+    ['a usage error', () => sarifRenderer.error([USAGE], CTX)],
   ];
   const haveSchema = existsSync(SCHEMA);
   if (!haveSchema) console.warn(`sarif: ${SCHEMA} is missing; the schema tests are skipped (the package @microsoft/sarif-multitool-linux provides it)`);

@@ -5,9 +5,10 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, Notification, ReportingDescriptor, Result, Run } from 'sarif';
 import type { Problem } from '../errors.js';
-import type { MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
-import { cellName, cellOfDecision, deniedVerb, cellsOfRows, itemOf, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
-import type { MatrixDetail, Renderer } from './renderer.js';
+import type { Plan, PolicyInfo } from '../gate/types.js';
+import { cellOfDecision, deniedVerb, itemOf, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import { cellName } from './phrases.js';
+import type { MatrixDetail, MatrixResult, Renderer, WhatIfResult } from './renderer.js';
 import { planSentences } from './text.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -88,8 +89,8 @@ function log(cells: Cell[], runProperties: Record<string, unknown>, policy?: Pol
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function policyOf(cells: Cell[], detail?: MatrixDetail): PolicyInfo | undefined {
-  return detail?.policy ?? cells.find((c) => c.decision)?.decision?.policy;
+function policyOf(cells: Cell[], detail: MatrixDetail): PolicyInfo | undefined {
+  return detail.policy ?? cells.find((c) => c.decision)?.decision?.policy;
 }
 
 function checkLog(cell: Cell, plan: Plan | undefined): string {
@@ -100,18 +101,18 @@ function checkLog(cell: Cell, plan: Plan | undefined): string {
   return log([cell], props, d.policy);
 }
 
-function matrixLog(rows: MatrixRow[], detail?: MatrixDetail): string {
-  const cells = cellsOfRows(rows, detail);
+function matrixLog(m: MatrixResult): string {
+  const cells = matrixCells(m);
   const at = cells.find((c) => c.decision)?.decision?.request.at;
   const props: Record<string, unknown> = {
     cells: cells.length, allowed_cells: cells.filter((c) => c.allowed).length, ...(at ? { at } : {}),
   };
-  return log(cells, props, policyOf(cells, detail));
+  return log(cells, props, policyOf(cells, m));
 }
 
-function whatIfLog(w: WhatIf, detail?: MatrixDetail): string {
-  const cells = whatIfCells(w, detail);
-  return log(cells, { changes: w.changes, allowed_cells: cells.filter((c) => c.allowed).length }, policyOf(cells, detail));
+function whatIfLog(w: WhatIfResult): string {
+  const cells = whatIfCells(w);
+  return log(cells, { changes: w.changes, allowed_cells: cells.filter((c) => c.allowed).length }, policyOf(cells, w));
 }
 
 /**
@@ -141,11 +142,11 @@ function errorLog(all: readonly Problem[]): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-export const sarifRenderer: Renderer = {
+export const sarifRenderer = {
   format: 'sarif',
   errorsTo: 'stdout',
   check: ({ decision, plan }) => checkLog(cellOfDecision(decision), plan),
-  matrix: (rows, _ctx, detail) => matrixLog(rows, detail),
-  whatIf: (w, _ctx, detail) => whatIfLog(w, detail),
-  error: (problem, all) => errorLog(all.length > 0 ? all : [problem]),
-};
+  matrix: (m) => matrixLog(m),
+  whatIf: (w) => whatIfLog(w),
+  error: (problems) => errorLog(problems),
+} satisfies Renderer;

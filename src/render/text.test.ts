@@ -22,7 +22,7 @@ describe('text renderer', () => {
 
   it('matrix: a compact table; what-if marks the changed cells', () => {
     const { rows } = sampleMatrix();
-    expect(textRenderer.matrix!(rows, CTX)).toBe([
+    expect(textRenderer.matrix({ rows }, CTX)).toBe([
       'action   production  staging',
       'apply    denied 2    allowed',
       'cutover  denied 1    allowed',
@@ -32,7 +32,7 @@ describe('text renderer', () => {
       '  cutover@production: B-1',
       '',
     ].join('\n'));
-    const w = textRenderer.whatIf!(sampleWhatIf(), CTX);
+    const w = textRenderer.whatIf(sampleWhatIf(), CTX);
     expect(w).toContain('cutover  *allowed    allowed');
     expect(w).toContain('  cutover@production: denied -> allowed');
   });

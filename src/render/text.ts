@@ -1,9 +1,10 @@
 // Text for people: fits an 80-column terminal, colour only when the context allows it.
 
 import type { Denial } from '../engine/results.js';
-import type { Decision, MatrixRow, Plan, WhatIf } from '../gate.js';
+import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { visibleDeep } from './escape.js';
+import { cellName, roleChoice } from './phrases.js';
 import type { CheckResult, Finding, RenderContext, Renderer, Report } from './renderer.js';
 
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
@@ -63,7 +64,7 @@ function requestLine(d: Decision): string {
 function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
   const lines = [paint(d.blocker_id, 'bold', 'yellow')];
   if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
-  const needs = d.required_roles.length === 0 ? 'no role' : `${d.mode === 'all' ? 'all of' : 'any of'}: ${d.required_roles.join(', ')}`;
+  const needs = d.required_roles.length === 0 ? 'no role' : roleChoice(d.required_roles, d.mode);
   lines.push(field('missing', `${d.missing_roles.length > 0 ? d.missing_roles.join(', ') : '-'}  (needs ${needs})`, ctx, paint));
   lines.push(field('why', d.reasons.join(', '), ctx, paint));
   if (d.next_action) lines.push(field('next', d.next_action, ctx, paint));
@@ -76,9 +77,8 @@ export function planSentences(plan: Plan, bold: (text: string) => string = (t) =
   if (plan.allowed) return ['Nothing to grant: the request is already allowed.'];
   const lines: string[] = [];
   for (const g of plan.grants_needed) {
-    const where = `${g.action}@${g.environment}${g.target === null ? '' : ` for ${g.target}`}`;
     const evidence = g.evidence_required ? ', with evidence' : '';
-    lines.push(`${bold(`${g.role}:`)} grant ${where} resolving ${g.resolves.join(', ')}${evidence}`);
+    lines.push(`${bold(`${g.role}:`)} grant ${cellName(g)} resolving ${g.resolves.join(', ')}${evidence}`);
   }
   for (const u of plan.unresolvable) lines.push(`${bold(u.blocker_id)}: no grant can close it (${u.reason})`);
   if (plan.grants_needed.length === 0 && plan.unresolvable.length === 0) lines.push('No grant can allow this request.');
@@ -152,7 +152,7 @@ function matrixText(rows: MatrixRow[], ctx: RenderContext): string {
   const denied = rows.filter((r) => !r.allowed);
   if (denied.length > 0) {
     out.push('', 'Denied by:');
-    for (const r of denied) out.push(wrap(`  ${r.action}@${r.environment}: ${r.denials.join(', ')}`, ctx.width, 4));
+    for (const r of denied) out.push(wrap(`  ${cellName({ ...r, target: null })}: ${r.denials.join(', ')}`, ctx.width, 4));
   }
   return `${out.join('\n')}\n`;
 }
@@ -162,7 +162,7 @@ function whatIfText(w: WhatIf, ctx: RenderContext): string {
   const out = ['Before:', ...table(w.before, ctx), '', 'After (* changed):', ...table(w.after, ctx, marks), ''];
   if (w.changes.length === 0) out.push('No cell changes.');
   for (const c of w.changes) {
-    out.push(`  ${c.action}@${c.environment}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`);
+    out.push(`  ${cellName({ ...c, target: null })}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -201,14 +201,14 @@ const plainText = {
 
 // Every value is made visible on the way in: a newline or an escape in a target, an id or a
 // message can neither start a line of its own nor reach the terminal.
-export const textRenderer: Renderer = {
+export const textRenderer = {
   format: 'text',
   errorsTo: 'stderr',
   check: (result, ctx) => plainText.check(visibleDeep(result), ctx),
   plan: (plan, ctx) => plainText.plan(visibleDeep(plan), ctx),
-  matrix: (rows, ctx) => matrixText(visibleDeep(rows), ctx),
-  whatIf: (w, ctx) => whatIfText(visibleDeep(w), ctx),
+  matrix: (m, ctx) => matrixText(visibleDeep(m.rows), ctx),
+  whatIf: (w, ctx) => whatIfText(visibleDeep({ before: w.before, after: w.after, changes: w.changes }), ctx),
   report: (r, ctx) => reportText(visibleDeep(r), ctx),
   data: (value) => plainText.data(visibleDeep(value)),
-  error: (problem, all, ctx) => plainText.error(visibleDeep(all.length > 0 ? all : [problem]), ctx),
-};
+  error: (problems, ctx) => plainText.error(visibleDeep(problems), ctx),
+} satisfies Renderer;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openGate } from '../gate.js';
+import { openGate } from '../gate/gate.js';
 import { DecisionLog } from '../decision-log/writer.js';
 import { readDecisionLog } from '../decision-log/reader.js';
 import { buildApp, type AppOptions } from './app.js';

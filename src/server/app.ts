@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
 import { BlockgateError, isInputError } from '../errors.js';
-import { resolveTime, type Decision, type MatrixRow, type Plan, type Request } from '../gate.js';
+import { resolveTime } from '../gate/request.js';
+import type { Decision, MatrixRow, Plan, Request } from '../gate/types.js';
 import { parseJson } from '../load/json.js';
 import { formatTime } from '../schema/time.js';
 import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from '../decision-log/record.js';

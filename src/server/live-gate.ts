@@ -5,7 +5,10 @@
 // floor); a rollback or truncation fails closed with `ledger-truncated` until the entry is back.
 
 import { BlockgateError } from '../errors.js';
-import { Gate, loadState, type GateOptions, type LoadedState } from '../gate.js';
+import { Gate } from '../gate/gate.js';
+import { loadState, type LoadedState } from '../gate/state.js';
+import type { GateOptions } from '../gate/types.js';
+import type { SealedBundle } from '../engine/bundle.js';
 import { formatHead, parseHead, requireHead } from '../ledger/head.js';
 import type { LedgerHead } from '../ledger/ledger.js';
 import { fingerprint } from './watch.js';
@@ -22,6 +25,8 @@ export class LiveGate {
   // The newest ledger head of any state adopted (any adopted state may have answered a request
   // at once, so adopted counts as served), or the pinned --ledger-head. It only moves forward.
   private served: LedgerHead | null;
+  // The policy the first gate was opened with: inputs are reloaded, the checked bundle is kept.
+  private readonly bundle: SealedBundle;
 
   /**
    * `gate` must have been opened from `options` (its ledger holds any pinned head).
@@ -36,6 +41,7 @@ export class LiveGate {
     const pinned = options.ledgerHead === undefined ? null : parseHead(options.ledgerHead);
     if (pinned !== null) requireHead(gate.loaded.ledger, pinned);
     this.served = gate.ledgerHead ?? pinned;
+    this.bundle = gate.loaded.bundle;
     this.current = { ready: true, gate, since: now };
   }
 
@@ -82,7 +88,7 @@ export class LiveGate {
     const before = this.inputsFingerprint(this.options);
     let loaded: { state: LoadedState } | { error: BlockgateError };
     try {
-      loaded = { state: loadState(options) };
+      loaded = { state: loadState(options, this.bundle) };
     } catch (e) {
       loaded = { error: floorError(e, floor) };
     }

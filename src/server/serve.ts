@@ -2,7 +2,9 @@
 // the inputs and reload on change; close stops watching, drains requests and flushes the log.
 
 import { BlockgateError } from '../errors.js';
-import { openGate, type GateOptions } from '../gate.js';
+import { openGate } from '../gate/gate.js';
+import type { GateOptions } from '../gate/types.js';
+import type { SealedBundle } from '../engine/bundle.js';
 import { formatTime } from '../schema/time.js';
 import { DecisionLog } from '../decision-log/writer.js';
 import { buildApp, DEFAULT_BODY_LIMIT } from './app.js';
@@ -15,6 +17,8 @@ export { DEFAULT_HOST, DEFAULT_PORT };
 
 export interface ServeOptions extends WatchOptions {
   gate: GateOptions;
+  /** A policy bundle readSealedBundle checked (the CLI's, read once); else read from gate.bundleDir. */
+  bundle?: SealedBundle;
   /** Default 127.0.0.1: loopback only unless asked. */
   host?: string;
   /** Default 8181; 0 picks a free port. */
@@ -44,7 +48,7 @@ export interface RunningServer {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Taken before loading: a file that changes while the server starts is reloaded at once.
   const loadedFrom = fingerprint(opts.gate);
-  const gate = await openGate(opts.gate);
+  const gate = await openGate(opts.gate, opts.bundle);
   const live = new LiveGate(opts.gate, gate);
   const decisionLog = opts.decisionLog === undefined ? undefined : await DecisionLog.open(opts.decisionLog);
   const emit = opts.onEvent ?? (() => undefined);

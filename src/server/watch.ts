@@ -6,7 +6,7 @@ import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { expandMapPatterns } from '../load/maps.js';
-import type { GateOptions } from '../gate.js';
+import type { GateOptions } from '../gate/types.js';
 
 export interface WatchOptions {
   /** Quiet time after the last event before reloading. Default 100 ms. */

@@ -9,7 +9,7 @@ import { readLedger } from '../../src/ledger/ledger.js';
 import { buildWorld, type World, type WorldEntry } from '../../src/engine/world.js';
 import { Engine, type PolicyRequest } from '../../src/engine/engine.js';
 import type { SealedBundle } from '../../src/engine/bundle.js';
-import { openGate, resolveRequest } from '../../src/gate.js';
+import { openGate, resolveRequest } from '../../src/index.js';
 import { isDeepStrictEqual } from 'node:util';
 import { BlockgateError } from '../../src/errors.js';
 import type { EntryFields } from '../../src/schema/types.js';

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlockgateError } from '../../src/errors.js';
-import { openGate } from '../../src/gate.js';
+import { openGate } from '../../src/index.js';
 import { DEFAULT_BUNDLE_DIR } from '../../src/engine/bundle.js';
 import { SEED } from '../support/cli.js';
 import { makeState, releaseFifoLater, scratch, STATES } from './harness.js';

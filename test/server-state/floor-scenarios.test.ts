@@ -3,7 +3,7 @@
 // with `ledger-truncated` (or the input's own error) and /health 503, and recovers by itself.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openGate } from '../../src/gate.js';
+import { openGate } from '../../src/index.js';
 import { formatHead } from '../../src/ledger/head.js';
 import { readDecisionLog } from '../../src/decision-log/reader.js';
 import { replayDecisionLog } from '../../src/decision-log/replay.js';

@@ -2,7 +2,7 @@
 // closed (allowed false, ledger-truncated, /health 503) until the ledger holds that entry again.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openGate } from '../../src/gate.js';
+import { openGate } from '../../src/index.js';
 import { formatHead } from '../../src/ledger/head.js';
 import { jsonl, type Entry } from '../tamper/ledgers.js';
 import {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { openGate, type GateOptions } from '../../src/gate.js';
+import { openGate, type GateOptions } from '../../src/index.js';
 import { DecisionLog } from '../../src/decision-log/writer.js';
 import { buildApp } from '../../src/server/app.js';
 import { LiveGate } from '../../src/server/live-gate.js';

@@ -1,8 +1,8 @@
 // Decisions shaped as SPEC 3 describes them, for the renderer tests (no policy runs here).
 
 import type { Denial } from '../../src/engine/results.js';
-import type { Decision, MatrixRow, Plan, WhatIf } from '../../src/gate.js';
-import type { BlockerInfo, MatrixDetail } from '../../src/render/renderer.js';
+import type { BlockerInfo, Decision, MatrixRow, Plan, WhatIf } from '../../src/gate/types.js';
+import type { MatrixDetail } from '../../src/render/renderer.js';
 
 export const POLICY = { revision: 'rev0123456789abc', sha256: 'a'.repeat(64) };
 export const AT = '2026-11-25T12:00:00.000Z';
@@ -46,7 +46,7 @@ export function sampleMatrix(): { rows: MatrixRow[]; detail: MatrixDetail; decis
   const rows = decisions.map((d) => ({
     action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
   }));
-  const blockers = new Map(['B-1', 'B-2', 'B-3'].map((id, i) => [id, blocker(id, { line: 10 * (i + 1) })]));
+  const blockers = ['B-1', 'B-2', 'B-3'].map((id, i) => blocker(id, { line: 10 * (i + 1) }));
   return { rows, decisions, detail: { blockers, decisions, policy: POLICY } };
 }
 

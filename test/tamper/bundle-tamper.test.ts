@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGate } from '../../src/gate.js';
+import { openGate } from '../../src/index.js';
 import { BlockgateError } from '../../src/errors.js';
 import { PACKAGE_ROOT, runAll, runCli, snapshotPackage, stackTraceIn, type Run } from '../bad-input/run-cli.js';
 import { FIX7_LEDGER, FIX7_MAP, TRUST } from './ledgers.js';

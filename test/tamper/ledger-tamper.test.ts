@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGate, type Gate } from '../../src/gate.js';
+import { openGate, type Gate } from '../../src/index.js';
 import { BlockgateError, isInputError } from '../../src/errors.js';
 import { loadTrust } from '../../src/ledger/keys.js';
 import { readLedger } from '../../src/ledger/ledger.js';

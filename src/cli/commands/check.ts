@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError, isInputError } from '../../errors.js';
-import { openGate, type Gate, type GateOptions, type Request, type RequestEcho } from '../../gate.js';
+import { openGate, type Gate } from '../../gate/gate.js';
+import type { GateOptions, Request, RequestEcho } from '../../gate/types.js';
+import type { SealedBundle } from '../../engine/bundle.js';
 import { exitCodeForDecision } from '../exit.js';
 import {
   requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,
@@ -20,7 +22,7 @@ export function checkCommand(run: Runner): CommandModule<object, Args> {
       const request = requestOf(argv);
       const logFile = argv['decision-log'];
       refuseStdinFor({ 'decision-log': logFile }, 'the decision log is written to');
-      const gate = await openLogged(gateInputs(ctx, argv), request, logFile);
+      const gate = await openLogged(gateInputs(ctx, argv), ctx.bundle, request, logFile);
       const decided = gate.decide(request);
       const plan = argv['explain-plan'] ? gate.plan(request) : undefined;
       // Logged before it is shown: a decision that cannot be logged is not given.
@@ -41,9 +43,9 @@ async function decisionLog() {
 }
 
 /** Opens the gate; when the inputs are invalid, that fail-closed answer is logged too. */
-async function openLogged(options: GateOptions, request: Request, logFile: string | undefined): Promise<Gate> {
+async function openLogged(options: GateOptions, bundle: SealedBundle, request: Request, logFile: string | undefined): Promise<Gate> {
   try {
-    return await openGate(options);
+    return await openGate(options, bundle);
   } catch (e) {
     if (logFile === undefined) throw e;
     const { appendDecision, draftOfError, requestEchoOf } = await decisionLog();

@@ -1,8 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
-import { openGate, resolveTime } from '../../gate.js';
-import { templateEntries } from '../../render/ledger-template.js';
-import { formatTime } from '../../schema/time.js';
+import { openGate } from '../../gate/gate.js';
+import { ledgerTemplate, templateNotes } from '../../render/ledger-template.js';
 import { EXIT } from '../exit.js';
 import { requestOf, withInputs, withRequest, type InputArgs, type RequestArgs } from '../options.js';
 import { gateInputs, type Runner } from '../context.js';
@@ -26,21 +25,15 @@ export function planCommand(run: Runner): CommandModule<object, Args> {
       if (argv['emit-ledger-template'] && ctx.renderer.format !== 'text') {
         throw new BlockgateError('usage', `--emit-ledger-template prints JSON Lines; it does not go with --format ${ctx.renderer.format}`);
       }
-      const gate = await openGate(gateInputs(ctx, argv));
-      // One instant for the plan and the entries' issued_at, even when --at is absent (now).
-      const at = resolveTime(argv.at);
-      const plan = gate.plan({ ...requestOf(argv), at });
-      if (!argv['emit-ledger-template']) return { output: render(plan, ctx.render), exitCode: EXIT.ok };
+      const gate = await openGate(gateInputs(ctx, argv), ctx.bundle);
+      if (!argv['emit-ledger-template']) return { output: render(gate.plan(requestOf(argv)), ctx.render), exitCode: EXIT.ok };
 
-      const takenIds = new Set(gate.loaded.ledger.entries.map((e) => e.entry.id));
-      const entries = templateEntries(plan, { issuedAt: formatTime(at), takenIds });
+      // One instant for the plan and the entries' issued_at, even when --at is absent (now).
+      const template = gate.planTemplate(requestOf(argv));
       // Guidance for the person goes to stderr; stdout holds the entries alone.
-      const notes: string[] = [];
-      if (plan.allowed) notes.push('nothing to grant: the request is already allowed');
-      for (const u of plan.unresolvable) notes.push(`warning: ${u.blocker_id} cannot be closed by any grant (${u.reason}); these entries will not allow the request`);
-      for (const e of entries) if (e.evidence) notes.push(`${e.id}: fill in "evidence" ([{"uri": ..., "sha256": <64 hex>}]) before appending`);
+      const notes = templateNotes(template);
       if (notes.length > 0) ctx.io.stderr(`${notes.join('\n')}\n`);
-      return { output: entries.map((e) => `${JSON.stringify(e)}\n`).join(''), exitCode: EXIT.ok };
+      return { output: ledgerTemplate(template), exitCode: EXIT.ok };
     }),
   };
 }

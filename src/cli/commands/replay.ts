@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
-import { openGate } from '../../gate.js';
+import { openGate } from '../../gate/gate.js';
 import { replayDecisionLog, type ReplayVerdict } from '../../decision-log/replay.js';
 import { EXIT, type ExitCode } from '../exit.js';
 import { withInputs, type InputArgs } from '../options.js';
@@ -22,7 +22,7 @@ export function replayCommand(run: Runner): CommandModule<object, Args> {
       // The log is read by file, and standard input may already hold a map.
       refuseStdinFor({ file: argv.file }, 'replay reads the decision log as a file');
       if (argv.file === '') throw new BlockgateError('usage', 'replay needs the decision log as a file (standard input is not read)');
-      const gate = await openGate(gateInputs(ctx, argv));
+      const gate = await openGate(gateInputs(ctx, argv), ctx.bundle);
       const report = replayDecisionLog(gate, argv.file);
       return { output: render(report, ctx.render), exitCode: EXIT_FOR_VERDICT[report.verdict] };
     }),

@@ -1,14 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
-import { openGate, resolveTime, type Plan } from '../../gate.js';
-import type { ReadinessReport } from '../../render/index.js';
-import { formatTime } from '../../schema/time.js';
+import { openGate } from '../../gate/gate.js';
+import { getRenderer } from '../../render/index.js';
 import { STDIN_PATH } from '../../load/files.js';
 import { EXIT } from '../exit.js';
 import { withAt, withInputs, type InputArgs } from '../options.js';
-import { gateInputs, type Runner } from '../context.js';
-import { blockerInfos, decideEveryCell, progressFor } from './matrix.js';
+import { gateInputs, withProgress, type Runner } from '../context.js';
 
 type Args = InputArgs & { at?: string; html: string };
 
@@ -30,31 +28,9 @@ export function reportCommand(run: Runner): CommandModule<object, Args> {
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('data', 'report');
       if (typeof argv.html !== 'string' || argv.html === '') throw new BlockgateError('usage', '--html needs a file name');
-      const gate = await openGate(gateInputs(ctx, argv));
-      const at = resolveTime(argv.at);
-      const progress = progressFor(ctx.io);
-      let report: ReadinessReport;
-      try {
-        const { rows, decisions } = decideEveryCell(gate, at, progress);
-        const denied = rows.filter((r) => !r.allowed).length;
-        let planned = 0;
-        const plans = rows.map((row): Plan | null => {
-          if (row.allowed) return null;
-          const plan = gate.plan({ action: row.action, environment: row.environment, at });
-          progress.update('planning', ++planned, denied);
-          return plan;
-        });
-        const { ledger, blockers } = gate.loaded;
-        report = {
-          at: formatTime(at), policy: gate.policy, maps: blockers.maps.map((m) => m.file),
-          ledger: { file: argv.ledger ?? null, entries: ledger.entries.length, verified: ledger.verified },
-          rows, decisions, plans, blockers: [...blockerInfos(gate).values()],
-        };
-      } finally {
-        progress.end();
-      }
-      const { renderReadinessHtml } = await import('../../render/html.js');
-      const html = renderReadinessHtml(report);
+      const gate = await openGate(gateInputs(ctx, argv), ctx.bundle);
+      const report = withProgress(ctx.io, (onProgress) => gate.report(argv.at, onProgress));
+      const html = getRenderer('html').readiness!(report, ctx.render);
       // `--html -`: the page is the output, alone.
       if (argv.html === STDIN_PATH) return { output: html, exitCode: EXIT.ok };
       writeReport(argv.html, html);

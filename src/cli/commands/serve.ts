@@ -35,7 +35,7 @@ export function serveCommand(run: Runner): CommandModule<object, Args> {
         blockers: argv.blockers, ledger: argv.ledger, trust: argv.trust, catalog: argv.catalog, 'decision-log': argv['decision-log'],
       }, 'serve reads its inputs again whenever they change, and standard input can be read only once');
       const options = {
-        gate: gateOptions(argv), host: argv.host, port, bodyLimit,
+        gate: gateOptions(argv), bundle: ctx.bundle, host: argv.host, port, bodyLimit,
         onEvent: (e: ServerEvent) => ctx.io.stderr(`${eventLine(e)}\n`),
         ...(argv['decision-log'] === undefined ? {} : { decisionLog: argv['decision-log'] }),
       };

@@ -11,7 +11,7 @@ export function validateCommand(run: Runner): CommandModule<object, InputArgs> {
     builder: (y) => withInputs(y, 'report') as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'validate');
-      const report = validateInputs(gateInputs(ctx, argv));
+      const report = validateInputs(gateInputs(ctx, argv), ctx.bundle);
       return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
     }),
   };

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { openGate, type WhatIfOptions } from '../../gate.js';
+import { openGate } from '../../gate/gate.js';
+import type { WhatIfOptions } from '../../gate/types.js';
 import { EXIT } from '../exit.js';
 import { withAt, withInputs, type InputArgs } from '../options.js';
 import { gateInputs, type Runner } from '../context.js';
-import { blockerInfos } from './matrix.js';
 
 type Args = InputArgs & { at?: string; add?: string; revoke?: string[] };
 
@@ -16,12 +16,11 @@ export function whatIfCommand(run: Runner): CommandModule<object, Args> {
       .option('revoke', { type: 'string', array: true, describe: 'grant id to revoke hypothetically (repeatable)' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('whatIf', 'what-if');
-      const gate = await openGate(gateInputs(ctx, argv, { add: argv.add }));
+      const gate = await openGate(gateInputs(ctx, argv, { add: argv.add }), ctx.bundle);
       const options: WhatIfOptions = { revoke: argv.revoke ?? [] };
       if (argv.add !== undefined) options.add = argv.add;
       if (argv.at !== undefined) options.at = argv.at;
-      const detail = { blockers: blockerInfos(gate), policy: gate.policy };
-      return { output: render(gate.whatIf(options), ctx.render, detail), exitCode: EXIT.ok };
+      return { output: render(gate.whatIfReadiness(options), ctx.render), exitCode: EXIT.ok };
     }),
   };
 }

@@ -1,10 +1,11 @@
 // The library's arguments checked as strictly as the command line's flags: a typo, a string
 // for a list or "false" for a boolean is a BlockgateError, never quietly read another way.
 
-import { BlockgateError, type ErrorCode } from './errors.js';
-import { quoted } from './schema/quote.js';
-import type { StdinReader } from './load/files.js';
-import type { GateOptions, MatrixOptions, Request, WhatIfOptions } from './gate.js';
+import { BlockgateError, type ErrorCode } from '../errors.js';
+import { quoted } from '../schema/quote.js';
+import type { StdinReader } from '../load/files.js';
+import { isCheckedBundle, type SealedBundle } from '../engine/bundle.js';
+import type { GateOptions, MatrixOptions, Request, WhatIfOptions } from './types.js';
 
 /** What a value is, in a message: `"false" (a string)`, `null`, `an array`. */
 export function describeValue(value: unknown): string {
@@ -129,6 +130,19 @@ export function checkedGateOptions(options: unknown, what = 'openGate options'):
     checked.stdin = readOnce(given.stdin as StdinReader);
   }
   return checked;
+}
+
+/**
+ * A policy bundle handed to openGate or validateInputs: only one readSealedBundle checked (a
+ * look-alike object is refused, never run), and never beside a bundleDir it might contradict.
+ */
+export function checkedBundle(bundle: unknown, options: GateOptions, what: string): SealedBundle | undefined {
+  if (bundle === undefined) return undefined;
+  if (!isCheckedBundle(bundle)) {
+    throw new BlockgateError('usage', `${what}: the bundle must be one returned by readSealedBundle, not ${describeValue(bundle)}`);
+  }
+  if (options.bundleDir !== undefined) throw new BlockgateError('usage', `${what}: give a bundle or bundleDir, not both`);
+  return bundle;
 }
 
 const REQUEST_FIELDS = ['action', 'environment', 'target', 'at'] as const;

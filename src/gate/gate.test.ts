@@ -1,17 +1,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BlockgateError, openGate } from './index.js';
-
-const root = fileURLToPath(new URL('../', import.meta.url));
-const FIX7 = {
-  blockers: [`${root}fixtures/fix7/production-readiness-blocker-map.json`],
-  ledger: `${root}fixtures/fix7/grants.jsonl`,
-  trust: `${root}fixtures/trust.test-only.json`,
-};
-const AT = '2026-11-25T12:00:00Z';
+import { AT, FIX7 } from '../../test/support/fix7.js';
+import { BlockgateError, openGate } from '../index.js';
 
 describe('openGate', () => {
   it('decides synchronously, with SPEC 3 keys in order', async () => {
