@@ -7,11 +7,7 @@ import type { EntryFields, Evidence } from '../schema/types.js';
 import { parseTime } from '../schema/time.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { BlockgateError } from '../errors.js';
-
-/** SPEC 1.4: authentic, or the two reasons a single entry is only ignored. */
-export type Authenticity = 'ok' | 'unknown-key' | 'role-mismatch';
-
-const AUTHENTICITIES: readonly Authenticity[] = ['ok', 'unknown-key', 'role-mismatch'];
+import { AUTHENTICITIES, type Authenticity } from '../ledger/ledger.js';
 
 function isAuthenticity(auth: string): auth is Authenticity {
   return (AUTHENTICITIES as readonly string[]).includes(auth);

@@ -8,7 +8,7 @@ import { BlockgateError, problem, type ErrorCode, type Problem } from '../errors
 import { readTextFile } from '../load/files.js';
 import { parseJson } from '../load/json.js';
 import { normaliseRolePart } from '../schema/normalise.js';
-import { validateTrust } from '../schema/schemas.js';
+import { SIGNATURE_PATTERN, validateTrust } from '../schema/schemas.js';
 import type { LedgerEntry, TrustFile } from '../schema/types.js';
 import { canonicalJson } from './canonical.js';
 
@@ -129,7 +129,7 @@ export function signEntry(unsignedEntry: object, privateKey: KeyObject): string 
 
 // Node's base64 decoder skips bad characters; demanding the exact 88-character canonical text
 // means one signature has one spelling.
-const SIGNATURE_BASE64 = /^[A-Za-z0-9+/]{86}==$/;
+const SIGNATURE_BASE64 = new RegExp(SIGNATURE_PATTERN);
 
 export function verifyEntrySig(entry: LedgerEntry, publicKey: KeyObject): boolean {
   if (typeof entry.sig !== 'string' || !SIGNATURE_BASE64.test(entry.sig)) return false;

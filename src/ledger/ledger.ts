@@ -1,7 +1,7 @@
 // Reading the grant ledger (SPEC 1.4): integrity problems reject the whole ledger and are all
 // collected; authenticity problems only mark single entries, which the policy then ignores.
 
-import { BlockgateError, problem, type Problem } from '../errors.js';
+import { BlockgateError, IGNORED_ENTRY_CODES, problem, type Problem } from '../errors.js';
 import { readTextFile } from '../load/files.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
 import { normaliseRolePart } from '../schema/normalise.js';
@@ -13,8 +13,12 @@ import { verifyEntrySig, type Trust } from './keys.js';
 /** The `prev` of the first entry. */
 export const GENESIS_PREV = '0'.repeat(64);
 
-/** Why an entry does (not) count; checked in this order, the first failure wins. */
-export type EntryAuth = 'ok' | 'unknown-key' | 'role-mismatch';
+/**
+ * SPEC 1.4: authentic, or the two reasons a single entry is only ignored; checked in this order,
+ * the first failure wins.
+ */
+export const AUTHENTICITIES = ['ok', ...IGNORED_ENTRY_CODES] as const;
+export type Authenticity = (typeof AUTHENTICITIES)[number];
 
 export interface VerifiedEntry {
   entry: LedgerEntry;
@@ -22,7 +26,7 @@ export interface VerifiedEntry {
   line: number;
   /** sha256Hex of the canonical whole entry, `sig` included: the next entry's `prev`. */
   hash: string;
-  auth: EntryAuth;
+  auth: Authenticity;
 }
 
 export interface LedgerHead { seq: number; hash: string }
@@ -133,10 +137,6 @@ export function inspectLedgerText(text: string, file: string, trust: Trust | nul
   return { ledger: { file, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null, verified: opts.verify }, problems };
 }
 
-export function readHypothetical(path: string, existing: Ledger): HypotheticalEntry[] {
-  return parseHypotheticalText(readTextFile(path, 'ledger-schema'), path, existing);
-}
-
 /**
  * Checks a what-if `--add` file against the ledger it is appended to: the same line rules,
  * entries with `role` and no envelope, ids unique across both, revokes naming a grant of the
@@ -184,7 +184,7 @@ function signatureHolds(entry: LedgerEntry, trust: Trust | null): boolean {
   return key === undefined || verifyEntrySig(entry, key.publicKey);
 }
 
-function authOf(entry: LedgerEntry, trust: Trust | null): EntryAuth {
+function authOf(entry: LedgerEntry, trust: Trust | null): Authenticity {
   const key = trust?.keys.get(entry.key);
   if (!key) return 'unknown-key';
   if (normaliseRolePart(entry.role) !== key.normalisedRole) return 'role-mismatch';

@@ -102,12 +102,14 @@ const revokeFields = {
 } as const;
 const revokeRequired = ['id', 'type', 'role', 'issued_at', 'revokes'] as const;
 
+/** Ed25519 signatures are 64 bytes: 88 characters of padded standard base64. */
+export const SIGNATURE_PATTERN = '^[A-Za-z0-9+/]{86}==$';
+
 const envelope = {
   seq: { type: 'integer', minimum: 1 },
   key: nonEmptyString,
   prev: sha256Hex,
-  // Ed25519 signatures are 64 bytes: 88 characters of padded standard base64.
-  sig: { type: 'string', pattern: '^[A-Za-z0-9+/]{86}==$' },
+  sig: { type: 'string', pattern: SIGNATURE_PATTERN },
 } as const;
 const envelopeRequired = ['seq', 'key', 'prev', 'sig'] as const;
 
@@ -137,8 +139,6 @@ function entrySchema(id: string, withEnvelope: boolean) {
 export const ledgerEntrySchema = entrySchema('blockgate/ledger-entry', true);
 /** A hypothetical what-if line: the same fields, authentic by assumption, no seq/key/prev/sig. */
 export const hypotheticalEntrySchema = entrySchema('blockgate/hypothetical-entry', false);
-/** An unsigned entry given to `ledger append`: no seq/prev/sig (they are filled in); key optional. */
-export const draftEntrySchema = entrySchema('blockgate/draft-entry', false);
 
 export const validateBlockerMap = compileValidator(blockerMapSchema, 'map-schema');
 export const validateTrust = compileValidator(trustSchema, 'trust-schema');
