@@ -3,7 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BlockgateError, ErrorCode } from '../errors.js';
-import { resolveTime, type DecisionWithHead, type PolicyInfo, type Request, type RequestEcho } from '../gate.js';
+import { resolveTime } from '../gate/request.js';
+import type { DecisionWithHead, PolicyInfo, Request, RequestEcho } from '../gate/types.js';
 import { canonicalJson, sha256Hex } from '../ledger/canonical.js';
 import type { LedgerHead } from '../ledger/ledger.js';
 import { formatTime } from '../schema/time.js';

@@ -2,7 +2,7 @@
 // saw (the entries up to its logged head, which must still hash the same) at its own `at`.
 
 import { BlockgateError, type FindingCode } from '../errors.js';
-import type { Gate } from '../gate.js';
+import type { Gate } from '../gate/gate.js';
 import type { Finding, Report } from '../render/renderer.js';
 import { readDecisionLog, type DecisionLogContents, type LoggedDecision } from './reader.js';
 import { recordHash } from './record.js';
