@@ -68,7 +68,7 @@ export interface BuildResult {
   seal: RulesSeal;
 }
 
-interface SourceFile {
+export interface SourceFile {
   /** The path inside the bundle (and the staging directory), with '/'. */
   staged: string;
   /** The path as the user knows it. */
@@ -76,7 +76,7 @@ interface SourceFile {
   text: string;
 }
 
-const posix = (path: string) => path.split(sep).join('/');
+export const posix = (path: string) => path.split(sep).join('/');
 
 /** Every regular file under `dir`, sorted, as paths relative to it; a link is refused (it would be silently left out). */
 function listFiles(dir: string, shownDir: string): string[] {
@@ -97,7 +97,15 @@ function listFiles(dir: string, shownDir: string): string[] {
   return out;
 }
 
-function rulesSources(rulesDir: string): { rego: SourceFile[]; data: SourceFile[] } {
+export interface RulesSources {
+  rego: SourceFile[];
+  /** The *_test.rego files, as the user names them (opa test runs them; never compiled into a bundle). */
+  tests: string[];
+  data: SourceFile[];
+}
+
+/** The rules in `rulesDir`: its rules, their tests and data.json files (each checked to fill only data.blockgate_rules_config). */
+export function rulesSources(rulesDir: string): RulesSources {
   const shownDir = posix(rulesDir).replace(/\/+$/, '') || '.';
   let isDir = false;
   try {
@@ -107,19 +115,23 @@ function rulesSources(rulesDir: string): { rego: SourceFile[]; data: SourceFile[
   }
   if (!isDir) throw ruleError(`--rules ${rulesDir}: not a directory of rules`, { file: rulesDir });
   const rego: SourceFile[] = [];
+  const tests: string[] = [];
   const data: SourceFile[] = [];
   for (const rel of listFiles(rulesDir, shownDir)) {
     const shown = `${shownDir}/${rel}`;
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     if (base === 'data.yaml' || base === 'data.yml') throw ruleError(`${shown}: rule data must be data.json (YAML is not read)`, { file: shown });
     if (base === 'data.json') data.push({ staged: 'data.json', shown, text: readTextFile(join(rulesDir, rel), RULE_BUILD, shown) });
-    else if (rel.endsWith('.rego') && !rel.endsWith('_test.rego')) rego.push({ staged: `rules/${rel}`, shown, text: readTextFile(join(rulesDir, rel), RULE_BUILD, shown) });
+    else if (rel.endsWith('_test.rego')) tests.push(shown);
+    else if (rel.endsWith('.rego')) rego.push({ staged: `rules/${rel}`, shown, text: readTextFile(join(rulesDir, rel), RULE_BUILD, shown) });
   }
   if (rego.length === 0) throw ruleError(`--rules ${rulesDir}: holds no rules (*.rego files other than *_test.rego)`, { file: rulesDir });
-  return { rego, data };
+  mergeData(data);
+  return { rego, tests, data };
 }
 
-function policySources(): SourceFile[] {
+/** blockgate's own policy (tests excluded), staged under policies/blockgate/. */
+export function policySources(): SourceFile[] {
   return listFiles(POLICY_DIR, 'policies/blockgate')
     .filter((rel) => rel.endsWith('.rego') && !rel.endsWith('_test.rego'))
     .map((rel) => ({ staged: `policies/blockgate/${rel}`, shown: `policies/blockgate/${rel}`, text: readFileSync(join(POLICY_DIR, rel), 'utf8') }));

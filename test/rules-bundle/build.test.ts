@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRules, importedBuiltins, type BuildRulesOptions } from '../../src/rules/build.js';
@@ -10,6 +10,7 @@ import { findOpa, PACKAGE_OPA } from '../../src/rules/opa.js';
 import { readOpaBundle } from '../../src/engine/opa-bundle.js';
 import { ENTRYPOINTS } from '../../src/engine/bundle.js';
 import { OPA } from '../differential/opa.js';
+import { writeRulesDir } from './rules-dir.js';
 import { rejection, thrown } from '../support/thrown.js';
 
 const FREEZE = `package blockgate.rules
@@ -31,14 +32,7 @@ let root: string;
 let n = 0;
 
 /** A fresh rules directory holding `files`. */
-function rulesDir(files: Record<string, string>): string {
-  const dir = join(root, `rules-${++n}`);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const rulesDir = (files: Record<string, string>): string => writeRulesDir(root, files);
 
 function opts(rules: string, more: Partial<BuildRulesOptions> = {}): BuildRulesOptions {
   return { rules, out: join(root, `out-${++n}`), opa: OPA, ...more };
