@@ -46,6 +46,7 @@ type RegoValue = null | boolean | string | RegoNumber | RegoCollection | RegoVal
 
 const NUMBER_TOKEN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING_TOKEN = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const KEYWORDS: ReadonlyArray<readonly [string, RegoValue]> = [['set()', new RegoCollection('set')], ['true', true], ['false', false], ['null', null]];
 
 function parseValue(text: string): RegoValue {
   let i = 0;
@@ -92,7 +93,7 @@ function parseValue(text: string): RegoValue {
       return new RegoCollection(kind ?? 'object');
     }
     if (c === '"') return JSON.parse(token(STRING_TOKEN)) as string;
-    for (const [word, v] of [['set()', new RegoCollection('set')], ['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of KEYWORDS) {
       if (text.startsWith(word, i)) { i += word.length; return v; }
     }
     return new RegoNumber(token(NUMBER_TOKEN));
@@ -129,6 +130,10 @@ const bitLength = (n: bigint): number => (n === 0n ? 0 : n.toString(2).length);
  * then goes through an inexact power of five, which this does not imitate).
  */
 function timestampOf(text: string): bigint | undefined {
+  if (/^-?\d{1,19}$/.test(text)) { // a plain integer, the usual case, needs no rounding
+    const n = BigInt(text);
+    return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
+  }
   const m = JSON_NUMBER.exec(text);
   if (!m) return undefined;
   const [, sign, whole, fraction = '', exponent = '0'] = m;
@@ -187,15 +192,16 @@ function daysFromCivil(year: bigint, month: number, day: bigint): bigint {
   return era * 146097n + dayOfEra - 719468n;
 }
 
-function civilFromDays(days: bigint): { year: number; month: number; day: number } {
-  const z = days + 719468n;
-  const era = floorDiv(z, 146097n);
-  const dayOfEra = Number(z - era * 146097n);
+/** The date of a day number; in Numbers, as days stay within ±10^8 for every time an operand can hold. */
+function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
   const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const mp = Math.floor((5 * dayOfYear + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: Number(era * 400n) + yearOfEra + (month <= 2 ? 1 : 0), month, day: dayOfYear - Math.floor((153 * mp + 2) / 5) + 1 };
+  return { year: era * 400 + yearOfEra + (month <= 2 ? 1 : 0), month, day: dayOfYear - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -209,24 +215,30 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 // Time zones: UTC, or an IANA zone through the ICU data in Node's Intl.
 
 interface Zone {
-  /** Seconds east of UTC at an instant given in seconds since the epoch. */
-  offset(unixSeconds: bigint): number;
+  /** Seconds east of UTC at an instant given in whole seconds since the epoch. */
+  offset(unixSeconds: number): number;
 }
 
 const UTC: Zone = { offset: () => 0 };
 const zones = new Map<string, Zone>();
 /** Instants the zone data is asked about: the int64 nanosecond range (years 1677-2262) with margin. */
-const ZONE_QUERY_LIMIT = 10_000_000_000n;
+const ZONE_QUERY_LIMIT = 10_000_000_000;
 
 function intlZone(format: Intl.DateTimeFormat): Zone {
+  // One evaluation often asks about one instant several times (its date, clock and weekday).
+  let lastSeconds = Number.NaN;
+  let lastOffset = 0;
   return {
     offset(unixSeconds) {
-      if (unixSeconds < -ZONE_QUERY_LIMIT || unixSeconds > ZONE_QUERY_LIMIT) throw new Error(`zone offset asked for ${unixSeconds} s, outside the int64 nanosecond range`);
+      if (unixSeconds === lastSeconds) return lastOffset;
+      if (!(Math.abs(unixSeconds) <= ZONE_QUERY_LIMIT)) throw new Error(`zone offset asked for ${unixSeconds} s, outside the int64 nanosecond range`);
       const field: Record<string, number> = {};
-      for (const part of format.formatToParts(new Date(Number(unixSeconds) * 1000))) field[part.type] = Number(part.value);
-      const wall = daysFromCivil(BigInt(field.year!), field.month!, BigInt(field.day!)) * 86400n
-        + BigInt(field.hour! * 3600 + field.minute! * 60 + field.second!);
-      return Number(wall - unixSeconds);
+      for (const part of format.formatToParts(new Date(unixSeconds * 1000))) field[part.type] = Number(part.value);
+      // Date.UTC is right for these years (1675-2264); it only misreads years 0-99.
+      const wall = Date.UTC(field.year!, field.month! - 1, field.day!, field.hour!, field.minute!, field.second!) / 1000;
+      lastSeconds = unixSeconds;
+      lastOffset = wall - unixSeconds;
+      return lastOffset;
     },
   };
 }
@@ -276,16 +288,18 @@ interface Wall {
   year: number; month: number; day: number;
   hour: number; minute: number; second: number;
   /** Days since 1970-01-01 of the wall date. */
-  days: bigint;
+  days: number;
 }
 
 /** The wall clock of an instant in its zone (Go's Time.Date and Time.Clock). */
 function wallOf(t: Instant): Wall {
-  const seconds = floorDiv(t.ns, NS_PER_SECOND);
-  const local = seconds + BigInt(t.zone.offset(seconds));
-  const days = floorDiv(local, 86400n);
-  const secondOfDay = Number(local - days * 86400n);
-  return { ...civilFromDays(days), days, hour: Math.floor(secondOfDay / 3600), minute: Math.floor(secondOfDay / 60) % 60, second: secondOfDay % 60 };
+  // An int64 of nanoseconds is within ±10^10 seconds: from here on Numbers are exact.
+  const seconds = Number(floorDiv(t.ns, NS_PER_SECOND));
+  const local = seconds + t.zone.offset(seconds);
+  const days = Math.floor(local / 86400);
+  const secondOfDay = local - days * 86400;
+  const { year, month, day } = civilFromDays(days); // (not an object spread: V8 makes that slow here)
+  return { year, month, day, days, hour: Math.floor(secondOfDay / 3600), minute: Math.floor(secondOfDay / 60) % 60, second: secondOfDay % 60 };
 }
 
 /**
@@ -323,9 +337,9 @@ function safeNs(builtin: TimeBuiltinName, ns: bigint): string {
 }
 
 /** Go's time.Date for a wall clock in a zone: the offset is looked up at the wall time, then again at the instant it gives. */
-function instantOfWall(zone: Zone, wallSeconds: bigint): bigint {
-  const guess = wallSeconds - BigInt(zone.offset(wallSeconds));
-  return wallSeconds - BigInt(zone.offset(guess));
+function instantOfWall(zone: Zone, wallSeconds: number): number {
+  const guess = wallSeconds - zone.offset(wallSeconds);
+  return wallSeconds - zone.offset(guess);
 }
 
 /**
@@ -392,7 +406,7 @@ export function timeBuiltins(at: number): Record<TimeBuiltinName, TimeBuiltin> {
     },
     'time.weekday': (...args) => {
       const w = wallOf(instantOf('time.weekday', arity('time.weekday', args, 1)[0]!, 1));
-      return JSON.stringify(WEEKDAYS[Number(floorMod(w.days + 4n, 7n))]);
+      return JSON.stringify(WEEKDAYS[(((w.days + 4) % 7) + 7) % 7]);
     },
     'time.add_date': (...args) => {
       const [t, y, m, d] = arity('time.add_date', args, 4) as [RegoValue, RegoValue, RegoValue, RegoValue];
@@ -405,9 +419,9 @@ export function timeBuiltins(at: number): Record<TimeBuiltinName, TimeBuiltin> {
       const wallDays = daysFromCivil(year, Number(floorMod(monthIndex, 12n)) + 1, 1n) + BigInt(w.day - 1) + days;
       const wallSeconds = wallDays * 86400n + BigInt(w.hour * 3600 + w.minute * 60 + w.second);
       // Beyond the int64 range by more than any zone offset: out of range whatever the zone says.
-      if (wallSeconds < -ZONE_QUERY_LIMIT || wallSeconds > ZONE_QUERY_LIMIT) return safeNs('time.add_date', wallSeconds * NS_PER_SECOND);
+      if (wallSeconds < -BigInt(ZONE_QUERY_LIMIT) || wallSeconds > BigInt(ZONE_QUERY_LIMIT)) return safeNs('time.add_date', wallSeconds * NS_PER_SECOND);
       const nanos = floorMod(instant.ns, NS_PER_SECOND);
-      return safeNs('time.add_date', instantOfWall(instant.zone, wallSeconds) * NS_PER_SECOND + nanos);
+      return safeNs('time.add_date', BigInt(instantOfWall(instant.zone, Number(wallSeconds))) * NS_PER_SECOND + nanos);
     },
     'time.diff': (...args) => {
       const [a, b] = arity('time.diff', args, 2) as [RegoValue, RegoValue];
