@@ -1,10 +1,14 @@
 // blockgate's library API: open a gate over blocker maps and a ledger, then ask it.
 
-export { openGate, Gate, loadState, resolveRequest, resolveTime } from './gate.js';
+export { openGate, Gate } from './gate/gate.js';
+export { checkRequest, type CheckOptions, type CheckAnswer } from './gate/check.js';
+export { resolveRequest, resolveTime } from './gate/request.js';
 export type {
   GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, MatrixCell, MatrixOptions, WhatIf,
-  WhatIfOptions, PolicyInfo, LoadedState,
-} from './gate.js';
+  WhatIfOptions, PolicyInfo, BlockerInfo, Readiness, ReadinessReport, WhatIfReadiness, ProgressListener, PlanTemplate, TemplateEntry,
+} from './gate/types.js';
+export { readSealedBundle } from './engine/bundle.js';
+export type { SealedBundle, Seal } from './engine/bundle.js';
 export type { LedgerHead } from './ledger/ledger.js';
 export { appendEntry, appendEntryFromFiles, buildDraft, readDraft, readHead, generateKeyFiles, verifyLedger } from './ledger/index.js';
 export type {

@@ -1,8 +1,12 @@
-// A result goes in, text comes out. No renderer knows about files, flags or WASM.
+// A result goes in, text comes out. No renderer knows about files, flags or WASM: each method
+// takes one value (a decision, a plan, a matrix with its detail, a report) and a context.
 
-import type { Denial } from '../engine/results.js';
-import type { Decision, MatrixRow, Plan, PolicyInfo, WhatIf } from '../gate.js';
 import type { FindingCode, Problem } from '../errors.js';
+import type {
+  BlockerInfo, Decision, MatrixRow, Plan, PolicyInfo, ReadinessReport, WhatIf,
+} from '../gate/types.js';
+
+export type { BlockerInfo, ReadinessReport };
 
 export interface RenderContext {
   /** ANSI colour (only on a TTY, never with NO_COLOR). */
@@ -30,47 +34,23 @@ export interface Report {
 export interface CheckResult { decision: Decision; plan?: Plan }
 
 /**
- * A blocker as its map defines it: what a format can show beside a decision's blocker ids. The
- * fields it shares with a denial mean the same (`actor_needed` as written, `blocks` sorted).
- */
-export interface BlockerInfo extends Pick<Denial, 'item' | 'next_action' | 'actor_needed' | 'blocks' | 'required_roles' | 'mode' | 'source'> {
-  id: string;
-  evidence_required: boolean;
-  /** Prerequisite blocker ids (SPEC 2.3). */
-  after: string[];
-  /** Its line in the map, when known. */
-  line?: number;
-}
-
-/**
- * What the matrix and what-if formats may get beside SPEC's rows. Everything is optional: with
- * less, a format shows less (blocker ids only), never something else.
+ * What a matrix or what-if may carry beside SPEC's rows (a gate's Readiness carries all of it).
+ * Everything is optional: with less, a format shows less (blocker ids only), never something else.
  */
 export interface MatrixDetail {
-  /** The loaded blockers by id. */
-  blockers?: ReadonlyMap<string, BlockerInfo>;
+  /** The loaded blockers, sorted by id. */
+  blockers?: readonly BlockerInfo[];
   /** The full decision behind each row, in row order (for what-if: behind each `after` row). */
   decisions?: readonly Decision[];
   /** The policy that decided. */
   policy?: PolicyInfo;
 }
 
-/** Everything `blockgate report` shows: the readiness of every cell at one time. */
-export interface ReadinessReport {
-  /** RFC 3339. */
-  at: string;
-  policy: PolicyInfo;
-  /** The blocker map files. */
-  maps: string[];
-  ledger: { file: string | null; entries: number; verified: boolean };
-  rows: MatrixRow[];
-  /** The full decision behind each row, in row order. */
-  decisions: Decision[];
-  /** The plan for each denied row, in row order; null for an allowed row. */
-  plans: (Plan | null)[];
-  /** Every loaded blocker, sorted by id. */
-  blockers: BlockerInfo[];
-}
+/** A matrix as the formats take it: SPEC's rows and whatever detail there is. */
+export interface MatrixResult extends MatrixDetail { rows: MatrixRow[] }
+
+/** A what-if as the formats take it: SPEC's before, after and changes, and whatever detail there is. */
+export interface WhatIfResult extends WhatIf, MatrixDetail {}
 
 export interface Renderer {
   readonly format: string;
@@ -78,13 +58,16 @@ export interface Renderer {
    * Where `error()` output goes: `stdout` for a format whose stdout is one document, errors
    * included (SPEC 3: json, junit, sarif); `stderr` for lines a person or a CI runner reads.
    */
-  readonly errorsTo: 'stdout' | 'stderr';
-  check(result: CheckResult, ctx: RenderContext): string;
+  readonly errorsTo?: 'stdout' | 'stderr';
+  check?(result: CheckResult, ctx: RenderContext): string;
   plan?(plan: Plan, ctx: RenderContext): string;
-  matrix?(rows: MatrixRow[], ctx: RenderContext, detail?: MatrixDetail): string;
-  whatIf?(whatIf: WhatIf, ctx: RenderContext, detail?: MatrixDetail): string;
+  matrix?(matrix: MatrixResult, ctx: RenderContext): string;
+  whatIf?(whatIf: WhatIfResult, ctx: RenderContext): string;
   report?(report: Report, ctx: RenderContext): string;
+  /** The readiness report as one page (`report --html`). */
+  readiness?(report: ReadinessReport, ctx: RenderContext): string;
   /** Any other command's result object (ledger keygen, append, head): shown as is. */
   data?(value: Record<string, unknown>, ctx: RenderContext): string;
-  error(problem: Problem, all: readonly Problem[], ctx: RenderContext): string;
+  /** An error: every problem it carries, the first being the error itself. */
+  error?(problems: readonly Problem[], ctx: RenderContext): string;
 }

@@ -1,0 +1,66 @@
+// `check`: open a gate, decide one request, and, when asked, plan it and log the decision. A
+// decision that cannot be logged is not given; inputs too invalid to open a gate are logged as
+// the fail-closed answer they are.
+
+import { BlockgateError, isInputError } from '../errors.js';
+import type { SealedBundle } from '../engine/bundle.js';
+import { openGate, type Gate } from './gate.js';
+import type { Decision, GateOptions, Plan, Request, RequestEcho } from './types.js';
+
+export interface CheckOptions {
+  /** Add the plan that would allow the request (`--explain-plan`). */
+  explainPlan?: boolean;
+  /** Append the decision to this hash-chained log (`--decision-log`). */
+  decisionLog?: string;
+}
+
+export interface CheckAnswer { decision: Decision; plan?: Plan }
+
+/**
+ * SPEC 3 `check` for one request over freshly loaded inputs. Rejects with the BlockgateError the
+ * inputs or the request give; with a decision log, that error is logged first when it is an
+ * input error about a well-formed request, and every decision is logged before it is returned.
+ */
+export async function checkRequest(options: GateOptions, request: Request, check: CheckOptions = {}, bundle?: SealedBundle): Promise<CheckAnswer> {
+  const logFile = check.decisionLog;
+  const gate = await openLogged(options, bundle, request, logFile);
+  const decided = gate.decide(request);
+  const plan = check.explainPlan === true ? gate.plan(request) : undefined;
+  if (logFile !== undefined) {
+    const { appendDecision, draftOfDecision } = await decisionLog();
+    await appendDecision(logFile, draftOfDecision(decided));
+  }
+  const { decision } = decided;
+  return plan === undefined ? { decision } : { decision, plan };
+}
+
+/** The decision log's code, loaded only when a log is asked for: check's start-up stays small. */
+async function decisionLog() {
+  const [writer, record] = await Promise.all([import('../decision-log/writer.js'), import('../decision-log/record.js')]);
+  return { appendDecision: writer.appendDecision, draftOfDecision: record.draftOfDecision, draftOfError: record.draftOfError, requestEchoOf: record.requestEchoOf };
+}
+
+/** Opens the gate; when the inputs are invalid, that fail-closed answer is logged too. */
+async function openLogged(options: GateOptions, bundle: SealedBundle | undefined, request: Request, logFile: string | undefined): Promise<Gate> {
+  try {
+    return await openGate(options, bundle);
+  } catch (e) {
+    if (logFile === undefined) throw e;
+    const { appendDecision, draftOfError, requestEchoOf } = await decisionLog();
+    const echo = requestEcho(request, requestEchoOf);
+    if (e instanceof BlockgateError && isInputError(e.code) && echo !== undefined) {
+      await appendDecision(logFile, draftOfError(echo, e));
+    }
+    throw e;
+  }
+}
+
+/** The request as a log line records it, or undefined when the request itself is malformed. */
+function requestEcho(request: Request, echoOf: (r: Request) => RequestEcho): RequestEcho | undefined {
+  if (request.action === '' || request.environment === '') return undefined;
+  try {
+    return echoOf(request);
+  } catch {
+    return undefined;
+  }
+}
