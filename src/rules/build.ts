@@ -49,8 +49,11 @@ export interface RulesSeal extends Seal {
 }
 
 export interface BuildRulesOptions {
-  /** The directory of rules (*.rego in package blockgate.rules, *_test.rego, data.json). */
-  rules: string;
+  /**
+   * The directory of rules (*.rego in package blockgate.rules, *_test.rego, data.json). Without
+   * it, blockgate's policy alone is built: the shipped bundle, in the same format.
+   */
+  rules?: string;
   /** Where bundle.tar.gz and seal.json are written (created when missing). */
   out: string;
   /** The opa CLI to use; else the first on the PATH, else .tools/bin/opa beside the package. */
@@ -311,7 +314,7 @@ export async function buildRules(opts: BuildRulesOptions): Promise<BuildResult> 
   const opa = findOpa(opts.opa, opts.env);
   const signing = opts.signingKey === undefined ? undefined : signingKey(opts.signingKey, opts.signingAlg);
   if (signing === undefined && opts.signingAlg !== undefined) throw new BlockgateError('usage', '--signing-alg needs --signing-key');
-  const { rego, data } = rulesSources(opts.rules);
+  const { rego, data } = opts.rules === undefined ? { rego: [], data: [] } : rulesSources(opts.rules);
   const policy = policySources();
   const mergedData = mergeData(data);
   const sources = [...policy, ...rego, ...(mergedData ? [mergedData] : [])];

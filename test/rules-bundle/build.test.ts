@@ -1,7 +1,7 @@
 // buildRules with the pinned opa: the bundle, its seal, and every kind of bad rule input.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,19 @@ describe('buildRules', () => {
     // Same sources, same seal (a reproducible revision).
     const again = await buildRules(opts(dir));
     expect(again.seal.source_sha256).toBe(seal.source_sha256);
+  });
+
+  it('without rules builds blockgate\'s policy alone (the shipped bundle), its source hash as the Makefile\'s', async () => {
+    const out = join(root, 'core');
+    const r = await buildRules({ out, opa: OPA });
+    expect(r.seal.rules).toEqual({});
+    expect(r.seal.dynamic_rules).toEqual([]);
+    const files = execFileSync('find', ['policies', '-name', '*.rego', '!', '-name', '*_test.rego'], { encoding: 'utf8' }).trim().split('\n').sort();
+    const h = createHash('sha256');
+    for (const f of files) h.update(`${f}\0`).update(readFileSync(f)).update('\0');
+    expect(r.seal.source_sha256).toBe(h.digest('hex'));
+    const b = readOpaBundle(readFileSync(r.bundle), { name: r.bundle });
+    expect([...b.files.keys()].filter((f) => f.startsWith('rules/'))).toEqual([]);
   });
 
   it('signs with OPA bundle signing, the algorithm fitting the key', async () => {
