@@ -5,7 +5,7 @@ SHELL := /bin/bash
 OPA_VERSION := 1.22.3
 TOOLS := $(CURDIR)/.tools
 OPA := $(TOOLS)/bin/opa
-ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint
+ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint -e blockgate/breakpoints
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
@@ -40,7 +40,7 @@ bundle: $(OPA)
 	tar -xzf .out/bundle/bundle.tar.gz -C .out/bundle /policy.wasm
 	cp .out/bundle/policy.wasm bundles/policy.wasm
 	src=$(source_sha256); wasm=$$(sha256sum bundles/policy.wasm | cut -d' ' -f1); \
-	printf '{\n  "bundle": "policy.wasm",\n  "sha256": "%s",\n  "opa_version": "%s",\n  "source_sha256": "%s",\n  "revision": "%s",\n  "entrypoints": ["blockgate/decision", "blockgate/plan", "blockgate/lint"]\n}\n' \
+	printf '{\n  "bundle": "policy.wasm",\n  "sha256": "%s",\n  "opa_version": "%s",\n  "source_sha256": "%s",\n  "revision": "%s",\n  "entrypoints": ["blockgate/decision", "blockgate/plan", "blockgate/lint", "blockgate/breakpoints"]\n}\n' \
 	  "$$wasm" "$(OPA_VERSION)" "$$src" "$${src:0:16}" > bundles/seal.json
 	@echo "sealed bundles/policy.wasm"
 

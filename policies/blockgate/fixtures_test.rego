@@ -90,6 +90,18 @@ revoke(id, role, grant_id, issued_at) := {
 	"line": 2,
 }
 
+# A what-if revoke (SPEC 3 `what-if --revoke ID`) as the host passes it: the grant and the instant.
+what_if_revoke(grant_id, issued_at) := {"grant_id": grant_id, "issued_at": issued_at, "where": concat("", ["--revoke ", grant_id])}
+
+# The world's index of what-if revokes: grant id -> [{issued_at, where}], as buildWorld makes it.
+with_what_if_revokes(w, revokes) := object.union(w, {"hypothetical_revokes": {grant_id: [{"issued_at": r.issued_at, "where": r.where} |
+	some r in revokes
+	r.grant_id == grant_id
+] |
+	some named in revokes
+	grant_id := named.grant_id
+}})
+
 make_world(catalog, blockers, grants, revokes) := {
 	"catalog": catalog,
 	"blockers": {b.id: b | some b in blockers},
@@ -107,6 +119,7 @@ make_world(catalog, blockers, grants, revokes) := {
 		some revoking in revokes
 		grant_id := revoking.revokes
 	},
+	"hypothetical_revokes": {},
 	"ledger": {"verified": true},
 	"trusted_roles": null,
 }

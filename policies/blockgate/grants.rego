@@ -1,8 +1,9 @@
 # Grants and revokes: which grants are in force for the request (SPEC 2.1).
 #
-# The host prepares data.world (see src/world/world.ts): every grant with its times as
+# The host prepares data.world (see src/engine/world.ts): every grant with its times as
 # integer milliseconds and `auth` = "ok" or why its signature or key failed; revokes are
-# indexed by the grant they revoke; grants are indexed by the blockers they resolve.
+# indexed by the grant they revoke, what-if revokes (grant id and instant only) likewise;
+# grants are indexed by the blockers they resolve.
 package blockgate
 
 # The first reason a grant is not in force for the request, or "in-force".
@@ -28,6 +29,13 @@ grant_revoked(grant) if {
 	some revoke in data.world.revokes_by_grant[grant.id]
 	revoke.auth == "ok"
 	revoke.role == grant.role
+	revoke.issued_at <= input.at
+}
+
+# A what-if revoke (SPEC 3 `what-if --revoke ID`) names only the grant and its instant: it takes
+# effect as if the grant's own role had revoked it, authentically, at that instant.
+grant_revoked(grant) if {
+	some revoke in data.world.hypothetical_revokes[grant.id]
 	revoke.issued_at <= input.at
 }
 

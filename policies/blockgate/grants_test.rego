@@ -149,6 +149,67 @@ test_target_matches_rule if {
 	not blockgate.target_matches({"target": "QT001"}) with input as request_for_target("qt001")
 }
 
+# --- what-if revokes (SPEC 3 `what-if --revoke ID`) -----------------------------------------
+
+# A grant's status with what-if revokes (and no ledger revokes) at `at`.
+what_if_status(g, what_ifs, at) := status if {
+	w := with_what_if_revokes(status_world(g, []), what_ifs)
+	status := blockgate.grant_status(g) with data.world as w with input as object.union(request, {"at": at})
+}
+
+test_what_if_revoke_takes_effect_from_its_instant if {
+	g := grant("G1", "owner", ["B"], now - 10)
+	what_if_status(g, [what_if_revoke("G1", now)], now - 1) == "in-force"
+	what_if_status(g, [what_if_revoke("G1", now)], now) == "revoked"
+	what_if_status(g, [what_if_revoke("G1", now)], now + 1) == "revoked"
+}
+
+# It names no role: it acts as the grant's own role, whichever that is.
+test_what_if_revoke_acts_as_the_grants_own_role if {
+	every role in ["operator", "owner", "release manager"] {
+		what_if_status(grant("G1", role, ["B"], now - 10), [what_if_revoke("G1", now - 5)], now) == "revoked"
+	}
+}
+
+test_what_if_revoke_of_another_grant_leaves_this_one_in_force if {
+	what_if_status(grant("G1", "owner", ["B"], now - 10), [what_if_revoke("G2", now - 5)], now) == "in-force"
+}
+
+# An ignored grant stays ignored for its key, as under a ledger revoke.
+test_what_if_revoke_leaves_an_inauthentic_grant_ignored_for_its_key if {
+	every auth in ["unknown-key", "role-mismatch"] {
+		g := object.union(grant("G1", "owner", ["B"], now - 10), {"auth": auth})
+		what_if_status(g, [what_if_revoke("G1", now - 5)], now) == auth
+	}
+}
+
+test_what_if_revoke_comes_before_expiry_and_every_later_reason if {
+	what_if_status(broken, [what_if_revoke("G1", now - 5)], now) == "revoked"
+}
+
+test_what_if_revoke_beside_a_ledger_revoke_of_another_role if {
+	g := grant("G1", "owner", ["B"], now - 10)
+	w := with_what_if_revokes(status_world(g, [revoke("R1", "operator", "G1", now - 8)]), [what_if_revoke("G1", now - 5)])
+	blockgate.grant_status(g) == "in-force" with data.world as w with input as object.union(request, {"at": now - 6})
+	blockgate.grant_status(g) == "revoked" with data.world as w with input as request
+}
+
+# The decision: the grant no longer counts, is ignored as revoked, and no revoke warning is given
+# (the what-if revoke is its own role's; only the ledger revoke of another role is warned of).
+test_what_if_revoke_in_a_decision if {
+	b := all_of("B", ["owner"], ["apply"])
+	w := with_what_if_revokes(
+		world([b], [grant("G1", "owner", ["B"], now - 10)], [revoke("R1", "operator", "G1", now - 8)]),
+		[what_if_revoke("G1", now - 5)],
+	)
+	d := decide(w)
+	d.allowed == false
+	d.denials == [denial_of(b, ["owner"], ["missing-grant"])]
+	d.ignored_grants == [{"grant_id": "G1", "blocker_ids": ["B"], "reason": "revoked"}]
+	[warning.code | some warning in d.warnings] == ["revoke-without-effect"]
+	decide(object.remove(w, ["hypothetical_revokes"])).allowed == true
+}
+
 # --- grant_in_force, evidence, qualifying ----------------------------------------------------
 
 # B applies to production apply; P is its prerequisite on `permit`; X does not apply at all.

@@ -5,6 +5,8 @@
 # need grants issued at input.at or later: the plan adds those too.
 package blockgate
 
+import data.blockgate.cover
+
 # METADATA
 # title: plan
 # description: |
@@ -114,103 +116,8 @@ open_choices := {roles |
 	count(roles & required_plan_roles) == 0
 }
 
-choice_candidates := sort({role | some roles in open_choices; some role in roles})
-
-# The open choices a role would settle.
-choices_settled_by(role) := {roles | some roles in open_choices; role in roles}
-
-# A role is dominated when another settles every choice it settles (and, if they settle the
-# same ones, comes first alphabetically): some smallest cover never needs it.
-dominated(role) if {
-	some other in choice_candidates
-	other != role
-	mine := choices_settled_by(role)
-	theirs := choices_settled_by(other)
-	count(mine - theirs) == 0
-	not equally_settled_and_first(role, other, mine, theirs)
-}
-
-equally_settled_and_first(role, other, mine, theirs) if {
-	mine == theirs
-	role < other
-}
-
-# An exhaustive search over 2^n subsets is exact, ties included, for up to this many roles.
-max_exhaustive_candidates := 12
-
-# Beyond the limit, dominated roles are left out first: still a smallest cover, though a tie
-# may then resolve to a different, equally small set.
-search_candidates := choice_candidates if {
-	count(choice_candidates) <= max_exhaustive_candidates
-} else := sort({role | some role in choice_candidates; not dominated(role)})
-
-chosen_roles := set() if {
-	count(open_choices) == 0
-} else := {role | some role in min(cover_options)[1]} if {
-	count(search_candidates) <= max_exhaustive_candidates
-} else := {role | some role in min(small_covers)[1]} if {
-	count(small_covers) > 0
-} else := greedy_cover
-
-covers_every_choice(subset) if {
-	every roles in open_choices {
-		count(roles & subset) > 0
-	}
-}
-
-# Every subset of the candidates that meets every open choice, as [size, sorted roles]:
-# the least such pair is the smallest cover, ties broken alphabetically.
-cover_options contains [count(subset), sort(subset)] if {
-	n := count(search_candidates)
-	n <= max_exhaustive_candidates
-	some mask in numbers.range(1, bits.lsh(1, n) - 1)
-	subset := {search_candidates[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
-	covers_every_choice(subset)
-}
-
-# Beyond the exhaustive limit, covers of up to four roles are still searched in full (indices in
-# increasing order, so each subset once and already sorted); a smallest cover of five or more
-# among more than twelve undominated roles falls to the greedy choice.
-beyond_exhaustive if count(search_candidates) > max_exhaustive_candidates
-
-small_covers contains [1, [a]] if {
-	beyond_exhaustive
-	some a in search_candidates
-	covers_every_choice({a})
-}
-
-small_covers contains [2, [a, b]] if {
-	beyond_exhaustive
-	some i, a in search_candidates
-	some j, b in search_candidates
-	i < j
-	covers_every_choice({a, b})
-}
-
-small_covers contains [3, [a, b, c]] if {
-	beyond_exhaustive
-	some i, a in search_candidates
-	some j, b in search_candidates
-	i < j
-	some k, c in search_candidates
-	j < k
-	covers_every_choice({a, b, c})
-}
-
-small_covers contains [4, [a, b, c, d]] if {
-	beyond_exhaustive
-	some i, a in search_candidates
-	some j, b in search_candidates
-	i < j
-	some k, c in search_candidates
-	j < k
-	some l, d in search_candidates
-	k < l
-	covers_every_choice({a, b, c, d})
-}
-
-# Last resort: every choice settled, not always by the fewest roles.
-greedy_cover := {sort(roles)[0] | some roles in open_choices}
+# SPEC 2.5: with mode any, the fewest roles (ties: alphabetical) that settle every open choice.
+chosen_roles := cover.smallest(open_choices)
 
 plan_roles := required_plan_roles | chosen_roles
 

@@ -12,6 +12,7 @@ export const ENTRYPOINTS = {
   decision: 'blockgate/decision',
   plan: 'blockgate/plan',
   lint: 'blockgate/lint',
+  breakpoints: 'blockgate/breakpoints',
 } as const;
 
 export interface Seal {

@@ -3,9 +3,9 @@
 import * as opaWasm from '@open-policy-agent/opa-wasm';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { BlockgateError, knownCode, LINT_CODES, WARNING_CODES } from '../errors.js';
-import { ENTRYPOINTS, readSealedBundle, type Seal, type SealedBundle } from './bundle.js';
+import { ENTRYPOINTS, type Seal, type SealedBundle } from './bundle.js';
 import type { World } from './world.js';
-import { DecisionMemo, deepFreeze, timeBreakpoints } from './memo.js';
+import { DecisionMemo, deepFreeze, sortedBreakpoints } from './memo.js';
 import type { PolicyDecision, PolicyPlan, LintFinding } from './results.js';
 
 export interface PolicyRequest {
@@ -30,19 +30,26 @@ function compiled(bundle: SealedBundle): WebAssembly.Module {
 }
 
 export interface EngineOptions {
-  /** Reuse the policy's answer for requests that differ only in `at` within one ledger-time interval (default on). */
+  /** Reuse the policy's answer for requests that differ only in `at` within one interval between the policy's breakpoints (default on). */
   memo?: boolean;
 }
 
 export class Engine {
   private readonly memo: DecisionMemo<unknown> | null;
 
-  private constructor(private readonly policy: LoadedPolicy, readonly seal: Seal, world: World, options: EngineOptions) {
-    this.memo = options.memo === false ? null : new DecisionMemo(timeBreakpoints(world));
+  /**
+   * The instants at which this world's answers can change with `at`, sorted: the policy's own
+   * (entrypoint breakpoints), evaluated once per world. The memo is exact because they are the policy's.
+   */
+  readonly breakpoints: Float64Array;
+
+  private constructor(private readonly policy: LoadedPolicy, readonly seal: Seal, options: EngineOptions) {
+    this.breakpoints = sortedBreakpoints(this.evaluate(ENTRYPOINTS.breakpoints, {}));
+    this.memo = options.memo === false ? null : new DecisionMemo(this.breakpoints);
   }
 
-  /** A policy instance over one world. */
-  static open(world: World, bundle: SealedBundle = readSealedBundle(), options: EngineOptions = {}): Engine {
+  /** A policy instance over one world, from a bundle readSealedBundle has checked. */
+  static open(world: World, bundle: SealedBundle, options: EngineOptions = {}): Engine {
     let policy: LoadedPolicy;
     try {
       // The ESM entry exports loadPolicySync only on the default export.
@@ -56,7 +63,7 @@ export class Engine {
       }
     }
     policy.setData({ world });
-    return new Engine(policy, bundle.seal, world, options);
+    return new Engine(policy, bundle.seal, options);
   }
 
   /** Evaluates a request entrypoint, through the memo when it is on. Answers are frozen. */

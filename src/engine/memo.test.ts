@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { loadBlockerMaps } from '../load/maps.js';
 import { DEFAULT_CATALOG } from '../load/catalog.js';
-import { buildWorld, type WorldEntry } from './world.js';
+import { buildWorld, type HypotheticalRevoke, type WorldEntry } from './world.js';
 import { Engine, type PolicyRequest } from './engine.js';
-import { DecisionMemo, timeBreakpoints, timeClass } from './memo.js';
+import { readSealedBundle } from './bundle.js';
+import { DecisionMemo, sortedBreakpoints, timeClass } from './memo.js';
+import { BlockgateError } from '../errors.js';
+import { EARLIEST_TIME, LATEST_TIME } from '../schema/time.js';
 import type { EntryFields } from '../schema/types.js';
 
 const MAP = fileURLToPath(new URL('../../fixtures/fix7/production-readiness-blocker-map.json', import.meta.url));
@@ -21,7 +24,7 @@ function entry(fields: EntryFields, line: number): WorldEntry {
 }
 
 /** Grants with overlapping validity windows, one revoke, targets: many breakpoints. */
-function world() {
+function world(hypotheticalRevokes: HypotheticalRevoke[] = []) {
   const entries: WorldEntry[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
   IDS.forEach((id, i) => {
@@ -36,7 +39,7 @@ function world() {
   });
   entries.push(entry({ type: 'revoke', id: 'R-1', role: 'owner', revokes: 'G-owner-2', issued_at: iso(T0 + 3 * HOUR) }, entries.length + 1));
   const { set } = loadBlockerMaps([MAP]);
-  return buildWorld({ blockers: set, catalog: DEFAULT_CATALOG, entries, verified: true, trustedRoles: null });
+  return buildWorld({ blockers: set, catalog: DEFAULT_CATALOG, entries, verified: true, trustedRoles: null, hypotheticalRevokes });
 }
 
 describe('time classes', () => {
@@ -51,14 +54,15 @@ describe('time classes', () => {
 
 describe('the memo never changes an answer', () => {
   const w = world();
-  const memo = Engine.open(w);
-  const plain = Engine.open(w, undefined, { memo: false });
-  const times = [...timeBreakpoints(w)].flatMap((t) => [t - 1, t, t + 1]);
+  const memo = Engine.open(w, readSealedBundle());
+  const plain = Engine.open(w, readSealedBundle(), { memo: false });
+  const times = [...memo.breakpoints].flatMap((t) => [t - 1, t, t + 1]);
   for (let i = 0; i < 40; i++) times.push(T0 - HOUR + Math.floor(((i * 7919) % 1000) / 1000 * 14 * HOUR));
 
-  it('has breakpoints from issued_at, expires_at and revokes', () => {
+  it('has the policy\'s breakpoints: issued_at, expires_at and revokes, sorted', () => {
     // issued at +0..4h, expiring at +6..10h; the revoke at +3h coincides with an issue time.
-    expect([...timeBreakpoints(w)].map((t) => (t - T0) / HOUR)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect([...memo.breakpoints].map((t) => (t - T0) / HOUR)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    expect(plain.breakpoints).toEqual(memo.breakpoints);
   });
 
   it('agrees with unmemoised evaluation for every time, target, action and environment', () => {
@@ -85,6 +89,133 @@ describe('the memo never changes an answer', () => {
   });
 });
 
+describe('the policy\'s breakpoints', () => {
+  it('are sorted by numeric value, not as text', () => {
+    expect([...sortedBreakpoints([100, 9, 10, -5, EARLIEST_TIME, LATEST_TIME])]).toEqual([EARLIEST_TIME, -5, 9, 10, 100, LATEST_TIME]);
+    expect(sortedBreakpoints([])).toEqual(new Float64Array(0));
+  });
+
+  it('are refused when they are not a list of finite numbers: a wrong memo key would serve another instant\'s answer', () => {
+    for (const bad of [undefined, null, {}, '1', [1, '2'], [Number.NaN], [Number.POSITIVE_INFINITY], [null]]) {
+      const thrown = (() => { try { sortedBreakpoints(bad); } catch (e) { return e; } return undefined; })();
+      expect(thrown).toBeInstanceOf(BlockgateError);
+      expect((thrown as BlockgateError).code).toBe('internal');
+      expect((thrown as BlockgateError).message).toBe('the policy gave malformed breakpoints (not a list of instants)');
+    }
+  });
+
+  it('include what-if revokes, which the host never lists: the memo knows them only from the policy', () => {
+    const at = T0 + 90 * 60_000; // no ledger time
+    const w = world([{ grantId: 'G-owner-0', at, where: '--revoke "G-owner-0"' }]);
+    const memo = Engine.open(w, readSealedBundle());
+    const plain = Engine.open(w, readSealedBundle(), { memo: false });
+    expect([...memo.breakpoints]).toContain(at);
+    const request = { action: 'apply', environment: 'production' };
+    // Asked first just before the revoke: a memo keyed on ledger times alone would serve this at `at`.
+    for (const t of [at - 1, at, at + 1]) expect(memo.decide({ ...request, at: t })).toEqual(plain.decide({ ...request, at: t }));
+    expect(memo.decide({ ...request, at: at - 1 }).satisfied.flatMap((x) => x.grants)).toContain('G-owner-0');
+    expect(memo.decide({ ...request, at }).ignored_grants).toContainEqual({ grant_id: 'G-owner-0', blocker_ids: [IDS[0]], reason: 'revoked' });
+  });
+});
+
+// Generated worlds: grants, revokes and what-if revokes at few distinct minutes (so instants often
+// coincide), every authenticity, targets, expiries before and after issue; blockers with all/any
+// modes, evidence, prerequisites and a declared-resolved one.
+const GEN_MAP = {
+  resolved_in_this_macro: ['R-DONE'],
+  blockers: [
+    { id: 'B-ALL', actor_needed: 'owner + operator', blocks: 'apply/production', evidence_required: true },
+    { id: 'B-ANY', actor_needed: 'owner or dba', blocks: 'production', after: ['B-PRE', 'R-DONE'] },
+    { id: 'B-PRE', actor_needed: 'sec', blocks: 'permit' },
+    { id: 'B-CUT', actor_needed: 'dba', blocks: 'cutover', after: ['B-PRE'] },
+    { id: 'R-DONE', actor_needed: 'owner', blocks: 'permit' },
+  ],
+};
+const GEN_ROLES = ['owner', 'operator', 'dba', 'sec'];
+const MINUTE = 60_000;
+
+const arbGrant = fc.record({
+  role: fc.constantFrom(...GEN_ROLES),
+  action: fc.constantFrom('apply', 'cutover', 'permit'),
+  environment: fc.constantFrom('production', 'staging'),
+  target: fc.option(fc.constant('QT001'), { nil: undefined }),
+  resolves: fc.subarray(['B-ALL', 'B-ANY', 'B-PRE', 'B-CUT', 'R-DONE'], { minLength: 1 }),
+  issued: fc.integer({ min: 0, max: 12 }),
+  lasts: fc.option(fc.integer({ min: -2, max: 8 }), { nil: undefined }),
+  evidence: fc.boolean(),
+  auth: fc.constantFrom('ok', 'ok', 'ok', 'unknown-key', 'role-mismatch'),
+});
+const arbRevoke = fc.record({
+  grant: fc.nat(), role: fc.constantFrom(...GEN_ROLES, 'same'), issued: fc.integer({ min: 0, max: 12 }), auth: fc.constantFrom('ok', 'ok', 'unknown-key'),
+});
+const arbWhatIf = fc.record({ grant: fc.nat(), issued: fc.integer({ min: 0, max: 12 }) });
+const arbGenWorld = fc.record({
+  grants: fc.array(arbGrant, { minLength: 1, maxLength: 6 }),
+  revokes: fc.array(arbRevoke, { maxLength: 3 }),
+  whatIfs: fc.array(arbWhatIf, { maxLength: 2 }),
+});
+
+type GenWorld = typeof arbGenWorld extends fc.Arbitrary<infer T> ? T : never;
+
+function generatedWorld(spec: GenWorld, mapFile: string) {
+  const iso = (minutes: number) => new Date(T0 + minutes * MINUTE).toISOString();
+  const entries: WorldEntry[] = [];
+  const grants = spec.grants.map((g, i) => {
+    const fields: EntryFields = {
+      type: 'grant', id: `G-${i}`, role: g.role, action: g.action, environment: g.environment, resolves: g.resolves, issued_at: iso(g.issued),
+    };
+    if (g.target !== undefined) fields.target = g.target;
+    if (g.lasts !== undefined) fields.expires_at = iso(g.issued + g.lasts);
+    if (g.evidence) fields.evidence = [{ uri: 'https://evidence.example/x', sha256: 'e'.repeat(64) }];
+    entries.push({ fields, auth: g.auth, line: entries.length + 1, where: `ledger line ${entries.length + 1}` });
+    return fields;
+  });
+  spec.revokes.forEach((r, i) => {
+    const target = grants[r.grant % grants.length]!;
+    entries.push({
+      fields: { type: 'revoke', id: `R-${i}`, role: r.role === 'same' ? target.role : r.role, revokes: target.id, issued_at: iso(r.issued) },
+      auth: r.auth, line: entries.length + 1, where: `ledger line ${entries.length + 1}`,
+    });
+  });
+  const hypotheticalRevokes = spec.whatIfs.map((h) => {
+    const grantId = grants[h.grant % grants.length]!.id;
+    return { grantId, at: T0 + h.issued * MINUTE, where: `--revoke "${grantId}"` };
+  });
+  const { set } = loadBlockerMaps([mapFile]);
+  return buildWorld({ blockers: set, catalog: DEFAULT_CATALOG, entries, verified: true, trustedRoles: null, hypotheticalRevokes });
+}
+
+describe('generated: the memo never changes an answer', () => {
+  it('agrees with unmemoised evaluation at, just before and just after every breakpoint, between them and at the extremes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blockgate-memo-gen-'));
+    const mapFile = join(dir, 'map.json');
+    writeFileSync(mapFile, JSON.stringify(GEN_MAP));
+    const bundle = readSealedBundle();
+    const requests = [
+      { action: 'apply', environment: 'production' }, { action: 'apply', environment: 'production', target: 'QT001' },
+      { action: 'cutover', environment: 'production' }, { action: 'permit', environment: 'staging', target: 'QT001' },
+    ];
+    let compared = 0;
+    fc.assert(fc.property(arbGenWorld, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (spec, order) => {
+      const w = generatedWorld(spec, mapFile);
+      const memo = Engine.open(w, bundle);
+      const plain = Engine.open(w, bundle, { memo: false });
+      const points = [...memo.breakpoints];
+      const times = [EARLIEST_TIME, LATEST_TIME, T0 - 7 * MINUTE, T0 + 30 * MINUTE, ...points.flatMap((t) => [t - 1, t, t + 1, t + MINUTE / 2])];
+      // A shuffled order, so a class is first cached from any of its instants.
+      const shuffled = times.map((t, i) => ({ t, k: (i * 2654435761 + order) % 4294967296 })).sort((a, b) => a.k - b.k).map((x) => x.t);
+      for (const at of shuffled) {
+        for (const request of requests) {
+          expect(memo.decide({ ...request, at })).toEqual(plain.decide({ ...request, at }));
+          expect(memo.plan({ ...request, at })).toEqual(plain.plan({ ...request, at }));
+          compared++;
+        }
+      }
+    }), { numRuns: 30, seed: 20261202 });
+    expect(compared).toBeGreaterThan(30 * 4 * 4);
+  });
+});
+
 function policyRequest(r: { action: string; environment: string; target: string | undefined; at: number }): PolicyRequest {
   const { target, ...rest } = r;
   return target === undefined ? rest : { ...rest, target };
@@ -101,7 +232,7 @@ describe('the memo key is unambiguous', () => {
       actions: { 'a\u0000b': { tags: ['x'] }, a: { tags: ['y'] } },
       environments: { c: { tags: [] }, 'b\u0000c': { tags: [] } },
     };
-    const engine = Engine.open(buildWorld({ blockers: set, catalog, entries: [], verified: true, trustedRoles: null }));
+    const engine = Engine.open(buildWorld({ blockers: set, catalog, entries: [], verified: true, trustedRoles: null }), readSealedBundle());
     expect(engine.decide({ action: 'a\u0000b', environment: 'c', at: T0 }).allowed).toBe(true);
     const other = engine.decide({ action: 'a', environment: 'b\u0000c', at: T0 });
     expect(other.allowed).toBe(false);

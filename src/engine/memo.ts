@@ -1,19 +1,22 @@
-// Memoised decisions. The policy reads `at` only by comparing it with ledger times (issued_at,
-// expires_at, a revoke's issued_at), so between two such breakpoints, and at each one, every
-// answer for the same request is the same: one evaluation serves the whole interval.
+// Memoised decisions. The policy names the instants at which its answers can change with `at`
+// (its `breakpoints` entrypoint, evaluated once per world): at each one, and between two
+// neighbours, every answer to the same request is the same, so one evaluation serves the whole
+// interval. The host knows nothing of which times the policy compares `at` with.
 
-import type { World } from './world.js';
+import { BlockgateError } from '../errors.js';
 import type { PolicyRequest } from './engine.js';
 
-/** The sorted distinct ledger times the policy compares `at` with. */
-export function timeBreakpoints(world: World): Float64Array {
-  const times = new Set<number>();
-  for (const grant of Object.values(world.grants)) {
-    times.add(grant.issued_at);
-    if (grant.expires_at !== undefined) times.add(grant.expires_at);
+/**
+ * The policy's breakpoints (a set, so in no order) sorted numerically for the memo's binary
+ * search. Anything but finite numbers is refused: a memo keyed on a wrong set would serve one
+ * instant's answer at another.
+ */
+export function sortedBreakpoints(points: unknown): Float64Array {
+  if (!Array.isArray(points) || !points.every((p): p is number => typeof p === 'number' && Number.isFinite(p))) {
+    throw new BlockgateError('internal', 'the policy gave malformed breakpoints (not a list of instants)');
   }
-  for (const revokes of Object.values(world.revokes_by_grant)) for (const r of revokes) times.add(r.issued_at);
-  return Float64Array.from(times).sort();
+  // A typed array sorts by numeric value (a plain array's default sort compares strings).
+  return Float64Array.from(points).sort();
 }
 
 /** 2i+1 when `at` equals breakpoint i; 2i when it lies between breakpoints i-1 and i. */

@@ -105,6 +105,43 @@ describe('buildWorld', () => {
     expect(w.grants['R-1']).toBeUndefined();
   });
 
+  it('indexes what-if revokes by their grant: the instant and where they were asked for, nothing of their meaning', () => {
+    const at = Date.UTC(2026, 10, 21, 9);
+    const w = world({
+      entries: [entry(grant('G-1')), entry(grant('G-2'), 'unknown-key')],
+      hypotheticalRevokes: [
+        { grantId: 'G-2', at, where: '--revoke "G-2"' },
+        { grantId: 'G-1', at: at + 1, where: '--revoke "G-1"' },
+        { grantId: 'G-1', at, where: '--revoke "G-1"' },
+      ],
+    });
+    expect(w.hypothetical_revokes).toEqual({
+      'G-2': [{ issued_at: at, where: '--revoke "G-2"' }],
+      'G-1': [{ issued_at: at + 1, where: '--revoke "G-1"' }, { issued_at: at, where: '--revoke "G-1"' }],
+    });
+    // No role and no revoke entry: SPEC 2.1's "by the grant's own role" is the policy's to apply.
+    expect(w.revokes_by_grant).toEqual({});
+    expect(world({ entries: [entry(grant('G-1'))] }).hypothetical_revokes).toEqual({});
+  });
+
+  it('a what-if revoke naming no grant is refused (ledger-dangling-revoke), never left to change nothing', () => {
+    const build = () => world({
+      entries: [entry(grant('G-1')), entry({ id: 'R-1', type: 'revoke', role: 'owner', issued_at: '2026-11-21T00:00:00Z', revokes: 'G-1' })],
+      hypotheticalRevokes: [{ grantId: 'R-1', at: 0, where: '--revoke "R-1"' }],
+    });
+    expect(build).toThrow(BlockgateError);
+    expect(build).toThrow('--revoke "R-1": no grant with this id in the ledger or the --add file');
+    try { build(); } catch (e) { expect((e as BlockgateError).code).toBe('ledger-dangling-revoke'); }
+  });
+
+  it('a what-if revoke at no instant is refused (internal), never decided on', () => {
+    for (const at of [Number.NaN, 1.5, 253_402_300_800_000]) {
+      const build = () => world({ entries: [entry(grant('G-1'))], hypotheticalRevokes: [{ grantId: 'G-1', at, where: '--revoke "G-1"' }] });
+      expect(build).toThrow(`--revoke "G-1": ${String(at)} is not an instant in epoch milliseconds`);
+      try { build(); } catch (e) { expect((e as BlockgateError).code).toBe('internal'); }
+    }
+  });
+
   it('puts grant ids into equal sort blocks in UTF-8 byte order (Rego\'s string order)', () => {
     const ids = Array.from({ length: 100 }, (_, i) => `G-${i}`);
     // U+FF5E sorts before U+1F600 in UTF-8, after it in UTF-16.
@@ -139,14 +176,16 @@ describe('buildWorld', () => {
     const w = world({
       blockers: set([blocker('__proto__', 'owner', 'constructor')], Object.fromEntries([['__proto__', 'map.json']])),
       entries: [entry(grant('__proto__', { resolves: ['__proto__'] })), entry({ id: 'R', type: 'revoke', role: 'owner', issued_at: '2026-11-21T00:00:00Z', revokes: '__proto__' })],
+      hypotheticalRevokes: [{ grantId: '__proto__', at: 0, where: '--revoke "__proto__"' }],
     });
-    for (const index of [w.blockers, w.blockers_by_tag, w.resolved, w.grants, w.grants_by_blocker, w.grant_sort_block, w.revokes_by_grant]) {
+    for (const index of [w.blockers, w.blockers_by_tag, w.resolved, w.grants, w.grants_by_blocker, w.grant_sort_block, w.revokes_by_grant, w.hypothetical_revokes]) {
       expect(Object.getPrototypeOf(index)).toBe(Object.prototype);
     }
     expect(Object.keys(w.blockers)).toEqual(['__proto__']);
     expect(Object.keys(w.resolved)).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(w.grants, '__proto__')?.value.id).toBe('__proto__');
     expect(Object.getOwnPropertyDescriptor(w.grants_by_blocker, '__proto__')?.value).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(w.hypothetical_revokes, '__proto__')?.value).toEqual([{ issued_at: 0, where: '--revoke "__proto__"' }]);
     expect(Object.getOwnPropertyDescriptor(w.blockers_by_tag, 'constructor')?.value).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).id).toBeUndefined();
     // It crosses into WASM as JSON: the keys must survive a round trip.
@@ -158,6 +197,7 @@ describe('buildWorld', () => {
       blockers: set([blocker('B-1', 'owner or operator', 'apply', { after: ['B-0'], evidence_required: true, item: 'i' }), blocker('B-0', '(tbd)', 'apply')]),
       entries: [entry(grant('G-1', { target: 'T', expires_at: '2027-01-01T00:00:00Z' })), entry({ id: 'R', type: 'revoke', role: 'owner', issued_at: '2026-11-21T00:00:00Z', revokes: 'G-1' })],
       trustedRoles: ['owner'],
+      hypotheticalRevokes: [{ grantId: 'G-1', at: Date.UTC(2026, 10, 22), where: '--revoke "G-1"' }],
     });
     expect(JSON.parse(JSON.stringify(w))).toEqual(w);
     expect(w.blockers['B-0']!.problem).toBe('no-role');

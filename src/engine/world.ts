@@ -4,7 +4,7 @@
 import type { BlockerSet, Blocker } from '../load/maps.js';
 import type { Catalog } from '../load/catalog.js';
 import type { EntryFields, Evidence } from '../schema/types.js';
-import { parseTime } from '../schema/time.js';
+import { isInstant, parseTime } from '../schema/time.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { BlockgateError } from '../errors.js';
 import { AUTHENTICITIES, type Authenticity } from '../ledger/ledger.js';
@@ -55,6 +55,24 @@ export interface PolicyRevoke {
   line: number;
 }
 
+/**
+ * A what-if revoke (SPEC 3 `what-if --revoke ID`) as the host hands it on: which grant, from when,
+ * and where it was asked for. What it means (the grant revoked as if by its own role) is the policy's.
+ */
+export interface HypotheticalRevoke {
+  grantId: string;
+  /** Epoch milliseconds. */
+  at: number;
+  /** "--revoke \"G-1\"": where it was asked for, for messages. */
+  where: string;
+}
+
+/** The world's form of a what-if revoke, indexed by its grant's id. */
+export interface PolicyHypotheticalRevoke {
+  issued_at: number;
+  where: string;
+}
+
 export interface World {
   catalog: Catalog;
   blockers: Record<string, Blocker>;
@@ -70,6 +88,8 @@ export interface World {
    */
   grant_sort_block: Record<string, number>;
   revokes_by_grant: Record<string, PolicyRevoke[]>;
+  /** Grant id -> its what-if revokes (none outside `what-if`). */
+  hypothetical_revokes: Record<string, PolicyHypotheticalRevoke[]>;
   ledger: { verified: boolean };
   /** Roles that some trusted key holds; null when no trust file was given. */
   trusted_roles: string[] | null;
@@ -83,6 +103,8 @@ export interface WorldSources {
   trustedRoles: readonly string[] | null;
   /** Key id -> principal (SPEC 1.4), from the trust file; a key not in it is its own principal. */
   principals?: ReadonlyMap<string, string> | null;
+  /** What-if revokes of grants among `entries` (SPEC 3). */
+  hypotheticalRevokes?: readonly HypotheticalRevoke[];
 }
 
 function time(text: string, where: string): number {
@@ -141,6 +163,16 @@ export function buildWorld(src: WorldSources): World {
     }
   }
 
+  const hypothetical = new Map<string, PolicyHypotheticalRevoke[]>();
+  for (const { grantId, at, where } of src.hypotheticalRevokes ?? []) {
+    // One naming no grant would change nothing, silently: refused like a dangling ledger revoke.
+    if (!grants.has(grantId)) {
+      throw new BlockgateError('ledger-dangling-revoke', `${where}: no grant with this id in the ledger or the --add file`);
+    }
+    if (!isInstant(at)) throw new BlockgateError('internal', `${where}: ${String(at)} is not an instant in epoch milliseconds`);
+    push(hypothetical, grantId, { issued_at: at, where });
+  }
+
   // Object.fromEntries defines own properties, so an id such as "__proto__" stays data.
   return {
     catalog: src.catalog,
@@ -151,6 +183,7 @@ export function buildWorld(src: WorldSources): World {
     grants_by_blocker: Object.fromEntries(byBlocker),
     grant_sort_block: sortBlocks(grants.keys()),
     revokes_by_grant: Object.fromEntries(revokes),
+    hypothetical_revokes: Object.fromEntries(hypothetical),
     ledger: { verified: src.verified },
     trusted_roles: src.trustedRoles === null ? null : [...new Set(src.trustedRoles.map(normaliseRolePart))].sort(),
   };

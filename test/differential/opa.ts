@@ -11,10 +11,11 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OPA = join(ROOT, '.tools/bin/opa');
 const BATCH_POLICY = fileURLToPath(new URL('./batch.rego', import.meta.url));
 
-/** The policy sources, tests excluded (as `make bundle` compiles them). */
+/** The policy sources under policies/, sub-packages included, tests excluded (as `make bundle` compiles them). */
 export function policySources(): string[] {
-  const dir = join(ROOT, 'policies/blockgate');
-  return readdirSync(dir).filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego')).sort().map((f) => join(dir, f));
+  const dir = join(ROOT, 'policies');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego')).sort().map((f) => join(dir, f));
 }
 
 export interface OpaCase { world: number; input: unknown; plan: boolean }
