@@ -8,7 +8,7 @@
 // keeps every reference valid; `buildWorld` turns them into a WorldSpec.
 
 import fc from 'fast-check';
-import { SPEC_DEFAULT_CATALOG, type CatalogSpec, type EntrySpec, type RequestSpec, type TimeSpec, type WorldSpec } from './world.js';
+import { SPEC_DEFAULT_CATALOG, type CatalogSpec, type EntrySpec, type RequestSpec, type TimeSpec, type WhatIfRevokeSpec, type WorldSpec } from './world.js';
 
 // ---------------------------------------------------------------------------------------------
 // Pools
@@ -305,6 +305,8 @@ export interface RawWorld {
   metadata: boolean;
   /** Start the ledger with a grant for every role of every blocker, for the focus request. */
   cover: boolean;
+  /** What-if revokes: which grant (an index), and when. */
+  whatIf: { grant: number; time: RawTime }[];
 }
 
 export const arbRawWorld: fc.Arbitrary<RawWorld> = fc.record({
@@ -318,6 +320,8 @@ export const arbRawWorld: fc.Arbitrary<RawWorld> = fc.record({
   requests: fc.array(arbRequest, { minLength: 4, maxLength: 4 }),
   metadata: fc.boolean(),
   cover: fc.boolean(),
+  // Mostly none: most worlds stay plain ledgers, as `check` sees them.
+  whatIf: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.record({ grant: fc.nat(20), time: arbRawTime }), { minLength: 1, maxLength: 3 }) }),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +509,11 @@ export function buildWorld(raw: RawWorld): WorldSpec {
     entries.push(spec);
   });
 
-  // Requests: at a ledger time (exactly, or a millisecond either side) or on the grid.
+  // What-if revokes of generated grants, at grid times (their instants are breakpoints too).
+  const whatIfRevokes: WhatIfRevokeSpec[] = grants.length === 0 ? [] : raw.whatIf.map((h) => ({ grant: grants[h.grant % grants.length]!.id, at: timeOf(h.time) }));
+  for (const h of whatIfRevokes) entryTimes.push(h.at.ms);
+
+  // Requests: at a ledger or what-if time (exactly, or a millisecond either side) or on the grid.
   const boundaryTimes = [...new Set(entryTimes)].sort((a, b) => a - b);
   const requests: RequestSpec[] = raw.requests.map((r, i) => {
     const action = i === 0 ? focusAction : pickName(actionNames, [], r.action, r.action < 4 ? focusAction : undefined);
@@ -524,7 +532,9 @@ export function buildWorld(raw: RawWorld): WorldSpec {
     return req;
   });
 
-  return { catalog, maps, trust, entries, verify: raw.verify, requests };
+  const world: WorldSpec = { catalog, maps, trust, entries, verify: raw.verify, requests };
+  if (whatIfRevokes.length > 0) world.whatIfRevokes = whatIfRevokes;
+  return world;
 }
 
 export const arbWorld: fc.Arbitrary<WorldSpec> = arbRawWorld.map(buildWorld);

@@ -43,7 +43,9 @@ function loadWorld(spec: WorldSpec, files: WorldFiles) {
   const ledger = files.ledger !== undefined ? readLedger(files.ledger, trust, { verify: spec.verify }) : null;
   const entries: WorldEntry[] = (ledger?.entries ?? []).map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger!.file} line ${line}` }));
   const trustedRoles = trust === null ? null : [...trust.keys.values()].map((k) => k.normalisedRole);
-  const make = (extra: WorldEntry[]) => buildWorld({ blockers: set, catalog, entries: [...entries, ...extra], verified: spec.verify, trustedRoles });
+  // What-if revokes go to the world as the gate passes them: the grant and the instant only.
+  const hypotheticalRevokes = (spec.whatIfRevokes ?? []).map((h) => ({ grantId: h.grant, at: h.at.ms, where: `--revoke "${h.grant}"` }));
+  const make = (extra: WorldEntry[]) => buildWorld({ blockers: set, catalog, entries: [...entries, ...extra], verified: spec.verify, trustedRoles, hypotheticalRevokes });
   return { catalog, make };
 }
 

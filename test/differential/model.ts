@@ -16,6 +16,7 @@ export type Mutation =
   | 'any-as-all' // mode any treated as all
   | 'target-ignored' // g.target never checked
   | 'revoke-warning-on-time' // a revoke of the grant's own role, not yet issued, warned of
+  | 'what-if-ignored' // a what-if revoke changes nothing
   | 'no-nfkc'; // strings split and compared without NFKC first
 
 export type Mode = 'all' | 'any';
@@ -162,11 +163,15 @@ interface ModelGrant {
 
 interface ModelRevoke { id: string; role: string; revokes: string; issued: number; auth: string; line: number }
 
+/** SPEC 3 `what-if --revoke ID`: the grant is revoked by its own role, authentically, from `issued`. */
+interface ModelWhatIfRevoke { grant: string; issued: number }
+
 export interface ModelWorld {
   blockers: Map<string, ModelBlocker>;
   resolved: Set<string>;
   grants: ModelGrant[];
   revokes: ModelRevoke[];
+  whatIfRevokes: ModelWhatIfRevoke[];
   actionTags: Map<string, string[]>;
   environmentTags: Map<string, string[]>;
   verify: boolean;
@@ -223,7 +228,10 @@ export function readWorld(world: WorldSpec, mutation: Mutation = 'none'): ModelW
   });
   const catalog = catalogOf(world);
   const tagMap = (names: Record<string, { tags: string[] }>) => new Map(Object.entries(names).map(([n, { tags }]) => [n, tagsOf(tags, form)]));
-  return { blockers, resolved, grants, revokes, actionTags: tagMap(catalog.actions), environmentTags: tagMap(catalog.environments), verify: world.verify };
+  const whatIfRevokes = (world.whatIfRevokes ?? []).map((h) => ({ grant: h.grant, issued: h.at.ms }));
+  return {
+    blockers, resolved, grants, revokes, whatIfRevokes, actionTags: tagMap(catalog.actions), environmentTags: tagMap(catalog.environments), verify: world.verify,
+  };
 }
 
 // --- SPEC 2 ---------------------------------------------------------------------------------------
@@ -240,7 +248,8 @@ export function decide(w: ModelWorld, r: ModelRequest, mutation: Mutation = 'non
   const requestTags = new Set([...(w.actionTags.get(r.action) ?? []), ...(w.environmentTags.get(r.environment) ?? [])]);
 
   const revoked = (g: ModelGrant) => w.revokes.some((v) => v.auth === 'ok' && v.revokes === g.id
-    && (mutation === 'revoke-any-role' || v.role === g.role) && v.issued <= r.at);
+    && (mutation === 'revoke-any-role' || v.role === g.role) && v.issued <= r.at)
+    || (mutation !== 'what-if-ignored' && w.whatIfRevokes.some((h) => h.grant === g.id && h.issued <= r.at));
   const expired = (g: ModelGrant) => g.expires !== undefined && (mutation === 'expiry-inclusive' ? r.at > g.expires : r.at >= g.expires);
   /** The first reason (SPEC 2.4 order) a grant is not in force, or undefined when it is. */
   const notInForce = (g: ModelGrant): string | undefined => {

@@ -95,7 +95,7 @@ describe('the comparisons can fail', () => {
   const hosts: HostResult[] = worlds.map((w, i) => hostDecide(w, writeWorld(w, join(root, `w${i}`)), bundle, (r) => r % 2 === 0));
 
   const MUTATIONS: Mutation[] = ['expiry-inclusive', 'revoke-any-role', 'ignore-evidence', 'ignore-after-time', 'any-as-all', 'target-ignored',
-    'revoke-warning-on-time', 'no-nfkc'];
+    'revoke-warning-on-time', 'no-nfkc', 'what-if-ignored'];
   for (const mutation of MUTATIONS) {
     it(`catches a model with '${mutation}'`, () => {
       let disagreements = 0;

@@ -179,7 +179,8 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
     const checked = checkInProcess(world, root, bundle, opts.mutation ? { stats: opts.stats, mutation: opts.mutation } : { stats: opts.stats });
     if (opts.stats) opts.stats.inProcessMs += performance.now() - t0;
     if (checked.failures.length > 0) return false;
-    if (useGate && checked.host) {
+    // openGate's check has no what-if revokes: worlds with them are compared three ways only.
+    if (useGate && checked.host && world.whatIfRevokes === undefined) {
       if (opts.stats) opts.stats.gateWorlds++;
       gateChecks.push(gateAgrees(world, checked.files, checked.host).then((list) => {
         if (list.length > 0) failures.push({ world, failures: list.map((f) => `openGate: ${f}`) });

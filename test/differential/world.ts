@@ -62,6 +62,17 @@ export interface WorldSpec {
   /** false: --insecure-no-verify. */
   verify: boolean;
   requests: RequestSpec[];
+  /**
+   * What-if revokes (SPEC 3 `what-if --revoke ID`): the grant, revoked as if by its own role from
+   * this instant. Absent in counterexamples saved before they existed.
+   */
+  whatIfRevokes?: WhatIfRevokeSpec[];
+}
+
+export interface WhatIfRevokeSpec {
+  /** A grant id of `entries`. */
+  grant: string;
+  at: TimeSpec;
 }
 
 /** SPEC 1.3 defaults, written out again here so the model does not import the host's copy. */
