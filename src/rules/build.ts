@@ -277,6 +277,9 @@ const KEY_ALGORITHMS: Record<string, string[]> = {
 };
 
 function signingKey(path: string, alg: string | undefined): { key: KeyObject; alg: string; path: string } {
+  if (alg !== undefined && /^HS/.test(alg)) {
+    throw new BlockgateError('usage', `--signing-alg ${alg}: an HMAC secret cannot be checked with --bundle-key (a PEM public key); sign with an RSA, EC or Ed25519 key`);
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey(readInputFile(path, 'usage'));
@@ -286,9 +289,6 @@ function signingKey(path: string, alg: string | undefined): { key: KeyObject; al
   }
   const type = key.asymmetricKeyType === 'ec' ? `ec:${key.asymmetricKeyDetails?.namedCurve}` : key.asymmetricKeyType ?? '';
   const fits = KEY_ALGORITHMS[type] ?? [];
-  if (alg !== undefined && /^HS/.test(alg)) {
-    throw new BlockgateError('usage', `--signing-alg ${alg}: an HMAC secret cannot be checked with --bundle-key (a PEM public key); sign with an RSA, EC or Ed25519 key`);
-  }
   const chosen = alg ?? fits[0];
   if (chosen === undefined || !fits.includes(chosen)) {
     throw new BlockgateError('usage', `--signing-key ${path}: a ${type || 'key of unknown type'} key cannot sign with ${alg ?? 'any algorithm blockgate verifies'}${fits.length ? ` (use ${fits.join(', ')})` : ''}`, { file: path });
