@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
 import { BlockgateError, isInputError } from '../errors.js';
 import { resolveTime } from '../gate/request.js';
-import type { Decision, MatrixRow, Plan, Request } from '../gate/types.js';
+import type { Request } from '../gate/types.js';
 import { parseJson } from '../load/json.js';
 import { formatTime } from '../schema/time.js';
-import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from '../decision-log/record.js';
 import type { DecisionLog } from '../decision-log/writer.js';
 import type { LiveGate } from './live-gate.js';
 
@@ -57,13 +56,6 @@ const matrixBody = {
 } as const;
 
 interface RequestInput { action: string; environment: string; target?: string | null; at?: string }
-
-interface FailedResult { allowed: false; error: { code: string; message: string } }
-
-/** A fail-closed result: the same shape as the CLI's JSON error (SPEC 3). */
-function failedResult(error: BlockgateError): FailedResult {
-  return { allowed: false, error: { code: error.code, message: error.message } };
-}
 
 /** The library request; `at` is resolved here so that a bad time names the body's field. */
 function requestOf(input: RequestInput): Request {
@@ -137,36 +129,19 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   // Each handler reads the status once: its whole answer comes from one loaded state.
   app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/decision', { schema: { body: requestBody } }, async (req) => {
-    const request = requestOf(req.body.input);
-    const status = live.status;
     const decisionId = randomUUID();
-    let result: Decision | FailedResult;
-    let draft: DecisionLogDraft;
-    if (status.ready) {
-      const decided = status.gate.decide(request);
-      result = decided.decision;
-      draft = draftOfDecision(decided, Date.now(), decisionId);
-    } else {
-      result = failedResult(status.error);
-      draft = draftOfError(requestEchoOf(request), status.error, Date.now(), decisionId);
-    }
+    const { result, draft } = live.decide(requestOf(req.body.input), decisionId);
     // A decision that cannot be logged is not given (the error handler answers 500).
     if (decisionLog) await decisionLog.append(draft);
     return { result, decision_id: decisionId };
   });
 
   app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/plan', { schema: { body: requestBody } }, async (req) => {
-    const request = requestOf(req.body.input);
-    const status = live.status;
-    const result: Plan | FailedResult = status.ready ? status.gate.plan(request) : failedResult(status.error);
-    return { result, decision_id: randomUUID() };
+    return { result: live.plan(requestOf(req.body.input)), decision_id: randomUUID() };
   });
 
   app.post<{ Body: { input?: { at?: string } } }>('/v1/data/blockgate/matrix', { schema: { body: matrixBody } }, async (req) => {
-    const at = resolveTime(req.body?.input?.at, 'input.at');
-    const status = live.status;
-    const result: { matrix: MatrixRow[] } | FailedResult = status.ready ? { matrix: status.gate.matrix(at) } : failedResult(status.error);
-    return { result, decision_id: randomUUID() };
+    return { result: live.matrix(resolveTime(req.body?.input?.at, 'input.at')), decision_id: randomUUID() };
   });
 
   return app;

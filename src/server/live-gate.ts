@@ -9,9 +9,21 @@ import { Gate } from '../gate/gate.js';
 import { loadState, type LoadedState } from '../gate/state.js';
 import type { GateOptions } from '../gate/types.js';
 import type { SealedBundle } from '../engine/bundle.js';
+import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from '../decision-log/record.js';
+import type { Decision, MatrixRow, Plan, Request } from '../gate/types.js';
 import { formatHead, parseHead, requireHead } from '../ledger/head.js';
 import type { LedgerHead } from '../ledger/ledger.js';
 import { fingerprint } from './watch.js';
+
+/** A fail-closed answer: the same shape as the CLI's JSON error (SPEC 3). */
+export interface FailedResult { allowed: false; error: { code: string; message: string } }
+
+function failedResult(error: BlockgateError): FailedResult {
+  return { allowed: false, error: { code: error.code, message: error.message } };
+}
+
+/** A decision from one status, and the line its decision log records. */
+export interface LiveDecision { result: Decision | FailedResult; draft: DecisionLogDraft }
 
 export type GateStatus =
   | { ready: true; gate: Gate; since: number }
@@ -48,6 +60,31 @@ export class LiveGate {
   /** Read once per request, then used throughout it. */
   get status(): GateStatus {
     return this.current;
+  }
+
+  /**
+   * One request decided by the current status (read once): the decision, or the fail-closed
+   * answer while the inputs are invalid; either way the line a decision log records for it.
+   */
+  decide(request: Request, decisionId: string, now: number = Date.now()): LiveDecision {
+    const status = this.current;
+    if (!status.ready) {
+      return { result: failedResult(status.error), draft: draftOfError(requestEchoOf(request), status.error, now, decisionId) };
+    }
+    const decided = status.gate.decide(request);
+    return { result: decided.decision, draft: draftOfDecision(decided, now, decisionId) };
+  }
+
+  /** The plan for a request, or the fail-closed answer. */
+  plan(request: Request): Plan | FailedResult {
+    const status = this.current;
+    return status.ready ? status.gate.plan(request) : failedResult(status.error);
+  }
+
+  /** The matrix at an instant, or the fail-closed answer. */
+  matrix(at: number): { matrix: MatrixRow[] } | FailedResult {
+    const status = this.current;
+    return status.ready ? { matrix: status.gate.matrix(at) } : failedResult(status.error);
   }
 
   /** The floor: a ledger that no longer holds this entry (same seq, same hash) is refused. */
