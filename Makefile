@@ -5,11 +5,13 @@ SHELL := /bin/bash
 OPA_VERSION := 1.22.3
 TOOLS := $(CURDIR)/.tools
 OPA := $(TOOLS)/bin/opa
+REGAL_VERSION := 0.42.0
+REGAL := $(TOOLS)/bin/regal
 ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint -e blockgate/breakpoints
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: setup build opa bundle check-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
+.PHONY: setup build opa regal lint-rego bundle check-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
 
 ## setup: install the Node dependencies and build the host (all that running blockgate needs).
 setup: $(NODE_DEPS) build
@@ -28,6 +30,20 @@ $(OPA):
 	GOBIN=$(TOOLS)/bin GOFLAGS=-mod=mod go install github.com/open-policy-agent/opa@v$(OPA_VERSION)
 	@# Capture first: `opa version | grep -q` under pipefail fails when grep exits early and opa gets SIGPIPE.
 	@version=$$($(OPA) version); case "$$version" in *"Version: $(OPA_VERSION)"*) ;; *) echo "opa is not v$(OPA_VERSION)"; exit 1;; esac
+
+## regal: the pinned Regal linter for Rego, built from the Go module proxy into .tools/ like opa.
+## tools/regal/go.mod and go.sum pin it and its dependencies: `go install regal@version` asks the
+## proxy for Regal's version list (to look for deprecations), which the proxy here refuses.
+regal: $(REGAL)
+$(REGAL): tools/regal/go.mod tools/regal/go.sum
+	@mkdir -p $(dir $(REGAL))
+	cd tools/regal && GOFLAGS=-mod=mod go build -o $(REGAL) github.com/open-policy-agent/regal
+	@# The module version the binary was built from (go install leaves no release version in `regal version`).
+	@built=$$(go version -m $(REGAL)); case "$$built" in *"github.com/open-policy-agent/regal"*"v$(REGAL_VERSION)"*) ;; *) echo "regal is not v$(REGAL_VERSION)"; exit 1;; esac
+
+## lint-rego: Regal's lint of policies/; rules turned off, each with its reason, in .regal/config.yaml.
+lint-rego: $(REGAL)
+	$(REGAL) lint --fail-level warning policies/
 
 # The hash of the policy sources (tests excluded): each path and content, NUL-separated.
 source_sha256 = $$(for f in $(POLICY_SOURCES); do printf '%s\0' "$$f"; cat "$$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
@@ -74,7 +90,7 @@ test-node: setup test-setup
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.out/vitest.json
 
 ## test: everything CI runs; the last line sums up every test run.
-test: check-bundle test-rego typecheck test-node
+test: check-bundle test-rego lint-rego typecheck test-node
 	@node -e 'const fs=require("fs");const o=JSON.parse(fs.readFileSync(".out/opa-test.json","utf8"));const v=JSON.parse(fs.readFileSync(".out/vitest.json","utf8"));const of=o.filter(t=>t.fail||t.error).length;const p=o.length-of+v.numPassedTests;const f=of+v.numFailedTests;console.log(`tests: $${p} passed, $${f} failed`)'
 
 ## soak: the long durability runs (200 appends killed at random moments).

@@ -31,6 +31,7 @@ relevant_blockers contains prerequisite_id if {
 first_qualifying[blocker_id] := {role: min(times) |
 	some role in blocker.roles
 	times := [data.world.grants[grant_id].issued_at |
+		# regal ignore:mixed-iteration
 		some grant_id in data.world.grants_by_blocker[blocker_id]
 		data.world.grants[grant_id].role == role
 		grant_qualifies(grant_id, blocker)
@@ -70,11 +71,11 @@ directly_satisfied contains blocker_id if {
 }
 
 # direct_time: mode all, the latest of the roles' earliest grants; mode any, the earliest.
-direct_time[blocker_id] := time if {
+direct_time[blocker_id] := direct if {
 	some blocker_id in directly_satisfied
 	not data.world.resolved[blocker_id]
 	times := [t | some t in first_qualifying[blocker_id]]
-	time := direct_time_of(data.world.blockers[blocker_id].mode, times)
+	direct := direct_time_of(data.world.blockers[blocker_id].mode, times)
 }
 
 direct_time_of("all", times) := max(times)
@@ -92,7 +93,7 @@ prerequisite_time[blocker_id] := max(times) if {
 	some blocker_id in blocker_applies
 	blocker := data.world.blockers[blocker_id]
 	prerequisites_met(blocker)
-	times := [direct_time[prerequisite_id] | some prerequisite_id in blocker.after]
+	times := [t | some prerequisite_id in blocker.after; t := direct_time[prerequisite_id]]
 	count(times) > 0
 }
 
@@ -109,6 +110,7 @@ grant_counts(grant_id, blocker) if {
 
 # The grants that count for each applicable blocker.
 counting_grants[blocker_id] := {grant_id |
+	# regal ignore:mixed-iteration
 	some grant_id in data.world.grants_by_blocker[blocker_id]
 	grant_counts(grant_id, blocker)
 } if {

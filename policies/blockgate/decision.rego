@@ -121,7 +121,7 @@ ignored_pairs_by_block[block] contains [grant_id, reason] if {
 
 # SPEC 2.4: sorted by code, then message. Each code's list is sorted on its own and the lists
 # are joined in code order, so no one sort runs over all of them.
-warnings := array.concat(array.concat(applies_nowhere_warnings, verification_warnings), revoke_without_effect_warnings)
+warnings := array.flatten([applies_nowhere_warnings, verification_warnings, revoke_without_effect_warnings])
 
 # A loaded blocker none of whose tags the catalog carries can never block anything.
 applies_nowhere_warnings := [{"code": "blocker-applies-nowhere", "message": message} |
@@ -141,12 +141,13 @@ tags_not_in_catalog(tags) := "it has no tags" if count(tags) == 0
 
 else := concat("", ["no catalog action or environment carries any of its tags (", concat(", ", sort(tags)), ")"])
 
-verification_warnings := [] if data.world.ledger.verified
-
-else := [{
+# Unless the world says its ledger was verified, the decision says it was not.
+default verification_warnings := [{
 	"code": "ledger-not-verified",
 	"message": "signatures were not checked (--insecure-no-verify): every ledger entry counts with its own role",
 }]
+
+verification_warnings := [] if data.world.ledger.verified
 
 # A revoke naming a grant of an applicable blocker that does not take effect at `at` for a reason
 # other than time. One from another role never takes effect, so it is warned of even before it is issued.

@@ -574,7 +574,8 @@ test_verification_warnings_rule if {
 }
 
 test_revoke_without_effect_warnings_rule if {
-	blockgate.revoke_without_effect_warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R-1: revoke R-1 of grant G-owner has no effect (unknown-key)"}] with data.world as reasons_world with input as request
+	message := "ledger.jsonl R-1: revoke R-1 of grant G-owner has no effect (unknown-key)"
+	blockgate.revoke_without_effect_warnings == [{"code": "revoke-without-effect", "message": message}] with data.world as reasons_world with input as request
 }
 
 # "names a grant of an applicable blocker": not a prerequisite's, nor one of a blocker that does not apply.
@@ -585,7 +586,8 @@ test_revoke_warning_only_for_grants_of_applicable_blockers if {
 		[revoke("R1", "operator", "G1", now - 5)],
 	)
 	decide(w).warnings == []
-	decide_for(w, {"action": "permit", "environment": "staging", "at": now}).warnings == [{"code": "revoke-without-effect", "message": "ledger.jsonl R1: revoke R1 of grant G1 has no effect (other-role: operator, not the grant's owner)"}]
+	message := "ledger.jsonl R1: revoke R1 of grant G1 has no effect (other-role: operator, not the grant's owner)"
+	decide_for(w, {"action": "permit", "environment": "staging", "at": now}).warnings == [{"code": "revoke-without-effect", "message": message}]
 }
 
 # One warning per revoke, however many applicable blockers its grant resolves.

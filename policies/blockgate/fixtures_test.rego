@@ -94,12 +94,11 @@ revoke(id, role, grant_id, issued_at) := {
 what_if_revoke(grant_id, issued_at) := {"grant_id": grant_id, "issued_at": issued_at, "where": concat("", ["--revoke ", grant_id])}
 
 # The world's index of what-if revokes: grant id -> [{issued_at, where}], as buildWorld makes it.
-with_what_if_revokes(w, revokes) := object.union(w, {"hypothetical_revokes": {grant_id: [{"issued_at": r.issued_at, "where": r.where} |
+with_what_if_revokes(w, revokes) := object.union(w, {"hypothetical_revokes": {named.grant_id: [{"issued_at": r.issued_at, "where": r.where} |
 	some r in revokes
-	r.grant_id == grant_id
+	r.grant_id == named.grant_id
 ] |
 	some named in revokes
-	grant_id := named.grant_id
 }})
 
 make_world(catalog, blockers, grants, revokes) := {
@@ -115,9 +114,8 @@ make_world(catalog, blockers, grants, revokes) := {
 		some named in grants
 		some blocker_id in named.resolves
 	},
-	"revokes_by_grant": {grant_id: [r | some r in revokes; r.revokes == grant_id] |
+	"revokes_by_grant": {revoking.revokes: [r | some r in revokes; r.revokes == revoking.revokes] |
 		some revoking in revokes
-		grant_id := revoking.revokes
 	},
 	"hypothetical_revokes": {},
 	"ledger": {"verified": true},
@@ -180,7 +178,7 @@ with_target(g, target) := object.union(g, {"target": target}) if target != null
 with_new_grants(w, new) := object.union(w, {
 	"grants": {g.id: g | some g in new},
 	"grants_by_blocker": {blocker_id: array.concat(object.get(w.grants_by_blocker, blocker_id, []), [g.id | some g in new; blocker_id in g.resolves]) |
-		some blocker_id in ({id | some id, _ in w.grants_by_blocker} | {id | some g in new; some id in g.resolves})
+		some blocker_id in (object.keys(w.grants_by_blocker) | {id | some g in new; some id in g.resolves})
 	},
 })
 

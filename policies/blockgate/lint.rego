@@ -8,6 +8,17 @@ package blockgate
 # entrypoint: true
 lint := [finding | some [_, finding] in sort({[f.message, f] | some f in lint_findings})]
 
+# Every tag some catalog action or environment carries.
+catalog_tags contains tag if {
+	some action in data.world.catalog.actions
+	some tag in action.tags
+}
+
+catalog_tags contains tag if {
+	some environment in data.world.catalog.environments
+	some tag in environment.tags
+}
+
 finding(code, severity, parts) := {"code": code, "severity": severity, "message": concat("", parts)}
 
 lint_findings contains finding("no-role", "error", [blocker.where, ": blocker ", id, " names no role in actor_needed; no grant can resolve it"]) if {
@@ -25,10 +36,6 @@ lint_findings contains finding("unknown-after", "warning", [blocker.where, ": bl
 	some prerequisite_id in blocker.after
 	not data.world.blockers[prerequisite_id]
 }
-
-catalog_tags contains tag if some tag in data.world.catalog.actions[_].tags
-
-catalog_tags contains tag if some tag in data.world.catalog.environments[_].tags
 
 lint_findings contains finding("unknown-tag", "warning", [blocker.where, ": blocker ", id, " blocks '", tag, "', which no catalog action or environment carries"]) if {
 	some id, blocker in data.world.blockers

@@ -26,8 +26,8 @@ unresolvable_reason[blocker_id] := reason if {
 	reason := unresolvable_because(data.world.blockers[blocker_id])
 }
 
-unresolvable_because(blocker) := blocker.problem if {
-	blocker.problem
+unresolvable_because(blocker) := problem if {
+	problem := blocker.problem
 } else := "unknown-prerequisite" if {
 	some prerequisite_id in blocker.after
 	not data.world.blockers[prerequisite_id]

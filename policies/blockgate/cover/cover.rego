@@ -8,7 +8,7 @@ max_exhaustive_candidates := 12
 
 # The least set of elements meeting every choice, fewest first, ties broken by the least sorted
 # list (so alphabetically for strings). An empty choice can never be met and is left out.
-smallest(choices) := cover_within(meetable, search_candidates(meetable)) if {
+smallest(choices) := smallest_within(meetable, search_candidates(meetable)) if {
 	meetable := {choice | some choice in choices; count(choice) > 0}
 	count(meetable) > 0
 } else := set()
@@ -22,9 +22,9 @@ choices_met_by(element, choices) := {choice | some choice in choices; element in
 # An element is dominated when another meets every choice it meets (and, if they meet the same
 # ones, comes first): some smallest cover never needs it.
 dominated(element, choices, among) if {
+	mine := choices_met_by(element, choices)
 	some other in among
 	other != element
-	mine := choices_met_by(element, choices)
 	theirs := choices_met_by(other, choices)
 	count(mine - theirs) == 0
 	not equally_met_and_first(element, other, mine, theirs)
@@ -45,7 +45,7 @@ search_candidates(choices) := every_candidate if {
 	undominated := sort({element | some element in every_candidate; not dominated(element, choices, every_candidate)})
 }
 
-cover_within(choices, searched) := {element | some element in min(exhaustive_covers(choices, searched))[1]} if {
+smallest_within(choices, searched) := {element | some element in min(exhaustive_covers(choices, searched))[1]} if {
 	count(searched) <= max_exhaustive_candidates
 } else := {element | some element in cover} if {
 	cover := small_cover(choices, searched)
@@ -62,7 +62,7 @@ meets_every_choice(choices, subset) if {
 exhaustive_covers(choices, searched) := {[count(subset), sort(subset)] |
 	n := count(searched)
 	some mask in numbers.range(1, bits.lsh(1, n) - 1)
-	subset := {searched[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
+	subset := {element | some i, element in searched; bits.and(mask, bits.lsh(1, i)) != 0}
 	meets_every_choice(choices, subset)
 }
 
@@ -70,38 +70,46 @@ exhaustive_covers(choices, searched) := {[count(subset), sort(subset)] |
 # in increasing order, so each subset once and already sorted), the smallest size first; a
 # smallest cover of five or more among more than twelve undominated candidates falls to greedy().
 small_cover(choices, searched) := min(covers) if {
-	covers := {[a] | some a in searched; meets_every_choice(choices, {a})}
+	covers := one_element_covers(choices, searched)
 	count(covers) > 0
 } else := min(covers) if {
-	covers := {[a, b] |
-		some i, a in searched
-		some j, b in searched
-		i < j
-		meets_every_choice(choices, {a, b})
-	}
+	covers := two_element_covers(choices, searched)
 	count(covers) > 0
 } else := min(covers) if {
-	covers := {[a, b, c] |
-		some i, a in searched
-		some j, b in searched
-		i < j
-		some k, c in searched
-		j < k
-		meets_every_choice(choices, {a, b, c})
-	}
+	covers := three_element_covers(choices, searched)
 	count(covers) > 0
 } else := min(covers) if {
-	covers := {[a, b, c, d] |
-		some i, a in searched
-		some j, b in searched
-		i < j
-		some k, c in searched
-		j < k
-		some l, d in searched
-		k < l
-		meets_every_choice(choices, {a, b, c, d})
-	}
+	covers := four_element_covers(choices, searched)
 	count(covers) > 0
+}
+
+one_element_covers(choices, searched) := {[a] | some a in searched; meets_every_choice(choices, {a})}
+
+two_element_covers(choices, searched) := {[a, b] |
+	some i, a in searched
+	some j, b in searched
+	i < j
+	meets_every_choice(choices, {a, b})
+}
+
+three_element_covers(choices, searched) := {[a, b, c] |
+	some i, a in searched
+	some j, b in searched
+	i < j
+	some k, c in searched
+	j < k
+	meets_every_choice(choices, {a, b, c})
+}
+
+four_element_covers(choices, searched) := {[a, b, c, d] |
+	some i, a in searched
+	some j, b in searched
+	i < j
+	some k, c in searched
+	j < k
+	some l, d in searched
+	k < l
+	meets_every_choice(choices, {a, b, c, d})
 }
 
 # Last resort: every choice met, not always by the fewest elements.

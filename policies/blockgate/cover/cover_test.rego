@@ -102,8 +102,8 @@ test_small_cover_takes_the_smallest_size_first if {
 	not cover.small_cover({{"a"}, {"b"}, {"c"}, {"d"}, {"e"}}, ["a", "b", "c", "d", "e"])
 }
 
-test_cover_within_beyond_the_limit_searches_small_covers if {
-	cover.cover_within({{"x01"}, {"x02", "x03"}}, names("x", 13)) == {"x01", "x02"}
+test_smallest_within_beyond_the_limit_searches_small_covers if {
+	cover.smallest_within({{"x01"}, {"x02", "x03"}}, names("x", 13)) == {"x01", "x02"}
 }
 
 test_greedy_takes_each_choices_first_element if {
