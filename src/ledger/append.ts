@@ -8,11 +8,11 @@ import { readTextFile } from '../load/files.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { formatTime } from '../schema/time.js';
 import type { LedgerEntry } from '../schema/types.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../schema/canonical.js';
 import type { DraftEntry } from './draft.js';
 import { loadPrivateKey, loadTrust, samePublicKey, signEntry, type Trust } from './keys.js';
-import { GENESIS_PREV, type LedgerHead } from './ledger.js';
-import { appendToLedgerFile } from './ledger-file.js';
+import { GENESIS_PREV, type Ledger, type LedgerHead } from './ledger.js';
+import { appendEntriesToLedgerFile, previewLedgerAppend, type LedgerAppend } from './ledger-file.js';
 
 export interface AppendRequest {
   ledgerPath: string;
@@ -40,9 +40,39 @@ export interface AppendResult {
 const ENVELOPE_FIELDS = ['seq', 'prev', 'sig'] as const;
 
 export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
-  const { fields, privateKey } = completeDraft(req);
-  const stored = await appendToLedgerFile(req.ledgerPath, (head) => signedNext(fields, head, privateKey), { lockTimeoutMs: req.lockTimeoutMs });
-  return { entry: stored.entry, hash: stored.hash };
+  const [stored] = await appendEntries({ ...req, drafts: [req.draft] });
+  if (!stored) throw new BlockgateError('internal', `${req.ledgerPath}: the appended entry was not read back`, { file: req.ledgerPath });
+  return stored;
+}
+
+/** Several drafts signed by one key, appended all or none under one lock. */
+export interface AppendManyRequest extends Omit<AppendRequest, 'draft'> {
+  drafts: readonly DraftEntry[];
+  /** Where each draft came from, for messages ("entries.jsonl line 2"); default: the ledger. */
+  names?: readonly string[];
+  /** Runs under the lock with the ledger as it is and the completed fields; throws to refuse. */
+  check?: (current: Ledger, fields: readonly DraftEntry[]) => void;
+  /** Makes and reads back the entries, but writes nothing (and takes no lock). */
+  dryRun?: boolean;
+}
+
+export async function appendEntries(req: AppendManyRequest): Promise<AppendResult[]> {
+  const { drafts, privateKey } = completeDrafts(req);
+  const append: LedgerAppend = {
+    check: req.check === undefined ? undefined : (current) => req.check?.(current, drafts),
+    next: drafts.map((fields) => (head: LedgerHead | null) => signedNext(fields, head, privateKey)),
+  };
+  const stored = req.dryRun === true
+    ? await previewLedgerAppend(req.ledgerPath, append)
+    : await appendEntriesToLedgerFile(req.ledgerPath, append, { lockTimeoutMs: req.lockTimeoutMs });
+  return stored.map((s) => ({ entry: s.entry, hash: s.hash }));
+}
+
+/** The drafts completed (completeDraft) and the key to sign with, read once. */
+export function completeDrafts(req: Omit<AppendManyRequest, 'check' | 'dryRun'>): { drafts: DraftEntry[]; privateKey: KeyObject } {
+  const privateKey = loadPrivateKey(req.privateKeyPem, req.privateKeyFile ?? 'the private key');
+  const drafts = req.drafts.map((draft, i) => completeDraft(req, draft, privateKey, req.names?.[i] ?? req.ledgerPath));
+  return { drafts, privateKey };
 }
 
 /** `ledger append` as one call: the private key, and the trust when given, read from their files. */
@@ -67,19 +97,17 @@ function signedNext(fields: DraftEntry, head: LedgerHead | null, privateKey: Key
 }
 
 /**
- * The draft's fields as they will be signed (key, role and issued_at filled in), and the key to
- * sign with. Refuses, before the ledger is read, what no ledger could take or the trust would ignore.
+ * The draft's fields as they will be signed (key, role and issued_at filled in). Refuses, before
+ * the ledger is read, what no ledger could take or the trust would ignore; messages name `where`.
  */
-function completeDraft(req: AppendRequest): { fields: DraftEntry; privateKey: KeyObject } {
-  const file = req.ledgerPath;
+function completeDraft(req: Omit<AppendManyRequest, 'drafts'>, draft: DraftEntry, privateKey: KeyObject, where: string): DraftEntry {
   const refuse = (message: string): never => {
-    throw new BlockgateError('ledger-schema', `${file}: ${message}; nothing was appended`, { file });
+    throw new BlockgateError('ledger-schema', `${where}: ${message}; nothing was appended`, { file: where });
   };
-  const privateKey = loadPrivateKey(req.privateKeyPem, req.privateKeyFile ?? 'the private key');
 
   // Top-level `undefined` means absent, as when a draft is built from optional flags.
   const fields: DraftEntry = {};
-  for (const [name, value] of Object.entries(req.draft)) {
+  for (const [name, value] of Object.entries(draft)) {
     if (value !== undefined) Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
   }
   for (const name of ENVELOPE_FIELDS) {
@@ -117,5 +145,5 @@ function completeDraft(req: AppendRequest): { fields: DraftEntry; privateKey: Ke
   } catch (e) {
     refuse(`the new entry is not JSON: ${(e as Error).message}`);
   }
-  return { fields, privateKey };
+  return fields;
 }

@@ -9,7 +9,8 @@ import { BlockgateError, ioError, type Problem } from '../errors.js';
 import { replaceFile } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
 import { danglingTarget, kindOf, readTextFile } from '../load/files.js';
-import { parseLedgerText, type LedgerHead, type VerifiedEntry } from './ledger.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
+import { parseLedgerText, type Ledger, type LedgerHead, type VerifiedEntry } from './ledger.js';
 
 /** Makes the entry that follows `head`, chained and signed; called while the ledger is held. */
 export type NextEntry = (head: LedgerHead | null) => Record<string, unknown>;
@@ -17,6 +18,17 @@ export type NextEntry = (head: LedgerHead | null) => Record<string, unknown>;
 export interface LedgerFileOptions {
   /** How long to wait for another append to finish. Default 10 s. */
   lockTimeoutMs?: number | undefined;
+}
+
+/** Several entries appended at once, all or none, under one lock. */
+export interface LedgerAppend {
+  /**
+   * Called while the ledger is held, with the ledger as it is (integrity checked, signatures
+   * not), before any entry is made: throws to refuse, and nothing is written.
+   */
+  check?: (current: Ledger) => void;
+  /** The entries in order; each is made for the head the one before it left. */
+  next: readonly NextEntry[];
 }
 
 /** The order fields are written in, so a ledger reads well; the hash does not depend on it. */
@@ -27,13 +39,16 @@ const LINE_ORDER = [
 
 /** Appends the entry `next` makes to the ledger file `file` (created if missing); returns it as stored. */
 export async function appendToLedgerFile(file: string, next: NextEntry, opts: LedgerFileOptions = {}): Promise<VerifiedEntry> {
+  const [stored] = await appendEntriesToLedgerFile(file, { next: [next] }, opts);
+  if (!stored) throw new BlockgateError('internal', `${file}: the appended entry was not read back`, { file });
+  return stored;
+}
+
+/** Appends every entry of `append` to `file` (created if missing), all or none; returns them as stored. */
+export async function appendEntriesToLedgerFile(file: string, append: LedgerAppend, opts: LedgerFileOptions = {}): Promise<VerifiedEntry[]> {
   const target = await resolveLedgerPath(file);
   return withFileLock(target, async (lock) => {
-    const before = readExistingLedger(target, file);
-    const head = parseLedgerText(before, file, null, { verify: false }).head;
-    const after = `${before}${entryLine(next(head))}\n`;
-
-    const stored = readBack(after, file);
+    const { after, stored } = nextLedgerText(readExistingLedger(target, file), file, append);
     await lock.assertHeld();
     await replaceFile(target, after, { file, what: 'the ledger' });
     return stored;
@@ -41,19 +56,41 @@ export async function appendToLedgerFile(file: string, next: NextEntry, opts: Le
 }
 
 /**
- * The new last entry, read back from the new text by the reader every command uses, so an
- * append can never produce a ledger they refuse.
+ * What appending would store, without writing or locking anything (`ledger append --dry-run`):
+ * the ledger as it is now, read by the same reader, and the entries made and read back.
  */
-function readBack(after: string, file: string): VerifiedEntry {
-  let last: VerifiedEntry | undefined;
+export async function previewLedgerAppend(file: string, append: LedgerAppend): Promise<VerifiedEntry[]> {
+  const target = await resolveLedgerPath(file);
+  return nextLedgerText(readExistingLedger(target, file), file, append).stored;
+}
+
+/** The ledger text after the entries, and the entries as read back from it. */
+function nextLedgerText(before: string, file: string, append: LedgerAppend): { after: string; stored: VerifiedEntry[] } {
+  const current = parseLedgerText(before, file, null, { verify: false });
+  append.check?.(current);
+  let head = current.head;
+  let after = before;
+  for (const next of append.next) {
+    const entry = next(head);
+    after += `${entryLine(entry)}\n`;
+    head = { seq: entry.seq as number, hash: sha256Hex(canonicalJson(entry)) };
+  }
+  const stored = readBack(after, file).slice(current.entries.length);
+  if (stored.length !== append.next.length) throw new BlockgateError('internal', `${file}: the appended entries were not read back`, { file });
+  return { after, stored };
+}
+
+/**
+ * The entries of the new text, read by the reader every command uses, so an append can never
+ * produce a ledger they refuse.
+ */
+function readBack(after: string, file: string): VerifiedEntry[] {
   try {
-    last = parseLedgerText(after, file, null, { verify: false }).entries.at(-1);
+    return parseLedgerText(after, file, null, { verify: false }).entries;
   } catch (e) {
     if (!(e instanceof BlockgateError)) throw e;
     throw BlockgateError.fromProblems(e.problems.map((p): Problem => ({ ...p, message: `${p.message}; nothing was appended` })));
   }
-  if (!last) throw new BlockgateError('internal', `${file}: the appended entry was not read back`, { file });
-  return last;
 }
 
 /** One ledger line, fields in LINE_ORDER (unknown ones last, though the reader refuses them). */
