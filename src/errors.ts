@@ -7,6 +7,7 @@ export const INPUT_ERROR_CODES = [
   'map-none', 'map-parse', 'map-schema', 'map-conflict',
   'trust-parse', 'trust-schema',
   'catalog-parse', 'catalog-schema',
+  'config-parse', 'config-schema',
   'ledger-schema', 'ledger-sequence', 'ledger-chain', 'ledger-duplicate-id', 'ledger-dangling-revoke', 'ledger-signature',
   'ledger-truncated',
   'bad-time', 'unknown-action', 'unknown-environment', 'bad-request',
