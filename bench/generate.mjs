@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { canonicalJson, sha256Hex } = await import(dist('ledger/canonical.js'));
+const { canonicalJson, sha256Hex } = await import(dist('schema/canonical.js'));
 const { signEntry } = await import(dist('ledger/keys.js'));
 const { formatTime } = await import(dist('schema/time.js'));
 

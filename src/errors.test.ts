@@ -7,7 +7,7 @@ import { Engine } from './engine/engine.js';
 import { buildWorld } from './engine/world.js';
 import { ERROR_CODES, knownCode, LINT_CODES, WARNING_CODES } from './errors.js';
 import { thrown } from '../test/support/thrown.js';
-import { DEFAULT_CATALOG } from './load/catalog.js';
+import { DEFAULT_CATALOG } from './inputs/catalog.js';
 
 const POLICIES = fileURLToPath(new URL('../policies/blockgate/', import.meta.url));
 

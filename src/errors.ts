@@ -1,6 +1,6 @@
 // Errors are values with a stable SPEC code; the CLI maps codes to exit codes in one place.
 
-import { quoted } from './schema/quote.js';
+import { quoted } from './quote.js';
 
 /** Codes for invalid input (exit 3). */
 export const INPUT_ERROR_CODES = [

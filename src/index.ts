@@ -1,7 +1,7 @@
 // blockgate's library API: open a gate over blocker maps and a ledger, then ask it.
 
 export { openGate, Gate } from './gate/gate.js';
-export { checkRequest, type CheckOptions, type CheckAnswer } from './gate/check.js';
+export { checkRequest, type CheckOptions, type CheckAnswer } from './check.js';
 export { resolveRequest, resolveTime } from './gate/request.js';
 export type {
   GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, MatrixCell, MatrixOptions, WhatIf,

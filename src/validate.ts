@@ -8,7 +8,7 @@ import { Engine } from './engine/engine.js';
 import { collectInto, entriesOf, readInputs, worldOf } from './gate/state.js';
 import { checkedBundle, checkedGateOptions } from './gate/options.js';
 import type { GateOptions } from './gate/types.js';
-import type { Finding, Report } from './render/renderer.js';
+import type { Finding, Report } from './findings.js';
 
 function toFinding(p: Problem): Finding {
   return { severity: 'error', code: p.code, message: p.message };

@@ -2,7 +2,7 @@
 
 import { BlockgateError } from '../errors.js';
 import { readProcessStdin, singleUse, STDIN_PATH, type StdinReader } from '../load/files.js';
-import type { MapSourceOptions } from '../load/maps.js';
+import type { MapSourceOptions } from '../inputs/maps.js';
 import type { GateOptions } from '../gate/types.js';
 import type { SealedBundle } from '../engine/bundle.js';
 import { gateOptions, type InputArgs } from './options.js';

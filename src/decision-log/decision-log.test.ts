@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { canonicalJson, sha256Hex } from '../ledger/canonical.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { DecisionLog, appendDecision } from './writer.js';
 import { parseDecisionLogText, readDecisionLog } from './reader.js';
 import { GENESIS_PREV, type DecisionLogDraft } from './record.js';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { BlockgateError, ErrorCode } from '../errors.js';
 import { resolveTime } from '../gate/request.js';
 import type { DecisionWithHead, PolicyInfo, Request, RequestEcho } from '../gate/types.js';
-import { canonicalJson, sha256Hex } from '../ledger/canonical.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import type { LedgerHead } from '../ledger/ledger.js';
 import { formatTime } from '../schema/time.js';
 

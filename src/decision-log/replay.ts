@@ -3,7 +3,7 @@
 
 import { BlockgateError, type FindingCode } from '../errors.js';
 import type { Gate } from '../gate/gate.js';
-import type { Finding, Report } from '../render/renderer.js';
+import type { Finding, Report } from '../findings.js';
 import { readDecisionLog, type DecisionLogContents, type LoggedDecision } from './reader.js';
 import { recordHash } from './record.js';
 

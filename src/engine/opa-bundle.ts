@@ -7,7 +7,7 @@ import { constants as zlibConstants, crc32, inflateRawSync } from 'node:zlib';
 import { createHash, createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { BlockgateError } from '../errors.js';
 import { parseJson } from '../load/json.js';
-import { quoted } from '../schema/quote.js';
+import { quoted } from '../quote.js';
 
 /** Bounds on what a bundle may hold; a bundle beyond any of them is refused before it is read. */
 export interface BundleLimits {

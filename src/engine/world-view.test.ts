@@ -1,7 +1,7 @@
 // What the world carries per grant for the rules' view (data.blockgate.view, SPEC 6): the
 // evidence list, the signing key and its principal (SPEC 1.4).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG } from '../load/catalog.js';
+import { DEFAULT_CATALOG } from '../inputs/catalog.js';
 import type { GrantFields } from '../schema/types.js';
 import { buildWorld, type WorldEntry, type WorldSources } from './world.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { DEFAULT_CATALOG } from '../load/catalog.js';
-import type { Blocker, BlockerSet } from '../load/maps.js';
+import { DEFAULT_CATALOG } from '../inputs/catalog.js';
+import type { Blocker, BlockerSet } from '../inputs/maps.js';
 import { parseActors, normaliseTags } from '../schema/normalise.js';
 import type { EntryFields } from '../schema/types.js';
 import { buildWorld, type WorldEntry, type WorldSources } from './world.js';

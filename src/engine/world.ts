@@ -1,8 +1,8 @@
 // The policy's data document: inputs normalised, times as integers, indexed by id, built once
 // per loaded state. Per decision only the request crosses into WASM. No decision is made here.
 
-import type { BlockerSet, Blocker } from '../load/maps.js';
-import type { Catalog } from '../load/catalog.js';
+import type { BlockerSet, Blocker } from '../inputs/maps.js';
+import type { Catalog } from '../inputs/catalog.js';
 import type { EntryFields, Evidence } from '../schema/types.js';
 import { isInstant, parseTime } from '../schema/time.js';
 import { normaliseRolePart } from '../schema/normalise.js';

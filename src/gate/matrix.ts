@@ -1,7 +1,7 @@
 // Every cell of the catalog decided at one instant: the matrix, the readiness the formats show
 // (each cell's whole decision, the loaded blockers) and the report's plans, on one path.
 
-import type { Catalog } from '../load/catalog.js';
+import type { Catalog } from '../inputs/catalog.js';
 import type { PolicyRequest } from '../engine/engine.js';
 import { sortedDistinct } from '../schema/normalise.js';
 import { formatTime } from '../schema/time.js';

@@ -2,7 +2,7 @@
 // for a list or "false" for a boolean is a BlockgateError, never quietly read another way.
 
 import { BlockgateError, type ErrorCode } from '../errors.js';
-import { quoted } from '../schema/quote.js';
+import { quoted } from '../quote.js';
 import type { StdinReader } from '../load/files.js';
 import { isCheckedBundle, type SealedBundle } from '../engine/bundle.js';
 import type { GateOptions, MatrixOptions, Request, WhatIfOptions } from './types.js';

@@ -2,9 +2,9 @@
 // an integer instant. Nothing is decided here.
 
 import { BlockgateError } from '../errors.js';
-import type { Catalog } from '../load/catalog.js';
+import type { Catalog } from '../inputs/catalog.js';
 import { EARLIEST_TIME, LATEST_TIME, formatTime, isInstant, parseTime } from '../schema/time.js';
-import { quoted } from '../schema/quote.js';
+import { quoted } from '../quote.js';
 import type { PolicyRequest } from '../engine/engine.js';
 import { checkedRequest, describeValue } from './options.js';
 import type { Request } from './types.js';

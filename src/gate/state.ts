@@ -2,10 +2,10 @@
 // both opening a gate (stop at the first problem) and `validate` (list every problem) run.
 
 import { BlockgateError, type Problem } from '../errors.js';
-import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from '../load/maps.js';
+import { expandMapPatterns, loadBlockerMaps, type BlockerSet } from '../inputs/maps.js';
 import type { StdinReader } from '../load/files.js';
-import { loadCatalog, type Catalog } from '../load/catalog.js';
-import { readHypotheticalInput } from '../load/hypothetical.js';
+import { loadCatalog, type Catalog } from '../inputs/catalog.js';
+import { readHypotheticalInput } from '../inputs/hypothetical.js';
 import { loadTrust, type Trust } from '../ledger/keys.js';
 import { readLedger, parseHypotheticalText, type Ledger } from '../ledger/ledger.js';
 import { parseHead, requireHead } from '../ledger/head.js';

@@ -3,7 +3,7 @@
 
 import type { WorldEntry } from '../engine/world.js';
 import { formatTime } from '../schema/time.js';
-import { quoted } from '../schema/quote.js';
+import { quoted } from '../quote.js';
 import { blockerInfosOf, decideCells, matrixAt, rowsOf } from './matrix.js';
 import { policyOf } from './decision.js';
 import { hypotheticalEntries, withHypotheses, type LoadedState } from './state.js';

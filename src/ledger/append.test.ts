@@ -13,7 +13,7 @@ import { BlockgateError } from '../errors.js';
 import { rejection } from '../../test/support/thrown.js';
 import { appendEntry, appendEntryFromFiles, type AppendRequest } from './append.js';
 import type { DraftEntry } from './draft.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { generateKeyPair, parseTrustText } from './keys.js';
 import { readLedger } from './ledger.js';
 

@@ -10,7 +10,7 @@ import { parseJson } from '../load/json.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { SIGNATURE_PATTERN, validateTrust } from '../schema/schemas.js';
 import type { LedgerEntry, TrustFile } from '../schema/types.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../schema/canonical.js';
 
 export interface KeyPairPem {
   /** PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"). */

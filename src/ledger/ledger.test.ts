@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError, type ErrorCode } from '../errors.js';
 import type { EntryFields, GrantFields } from '../schema/types.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { generateKeyPair, loadPrivateKey, parseTrustText, signEntry } from './keys.js';
 import { GENESIS_PREV, parseHypotheticalText, parseLedgerText, readLedger, type Ledger } from './ledger.js';
 

@@ -7,7 +7,7 @@ import { parseJson, type ParsedJson } from '../load/json.js';
 import { normaliseRolePart } from '../schema/normalise.js';
 import { validateHypotheticalEntry, validateLedgerEntry } from '../schema/schemas.js';
 import type { EntryFields, LedgerEntry } from '../schema/types.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { verifyEntrySig, type Trust } from './keys.js';
 
 /** The `prev` of the first entry. */

@@ -4,7 +4,7 @@
 
 import { BlockgateError } from '../errors.js';
 import { readTextFile } from '../load/files.js';
-import type { Finding, Report } from '../render/renderer.js';
+import type { Finding, Report } from '../findings.js';
 import { formatHead } from './head.js';
 import { loadTrust } from './keys.js';
 import { inspectLedgerText, type Ledger, type VerifiedEntry } from './ledger.js';

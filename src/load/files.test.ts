@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { DEFAULT_CATALOG, loadCatalog } from './catalog.js';
+import { DEFAULT_CATALOG, loadCatalog } from '../inputs/catalog.js';
 import { MAX_INPUT_BYTES, readInput, readInputFile, readStdin, readTextFile, singleUse } from './files.js';
 import { thrown } from '../../test/support/thrown.js';
 

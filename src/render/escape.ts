@@ -1,7 +1,7 @@
 // Every string a renderer shows comes from a map, a ledger, a flag or a path: none may make a
 // line, a terminal escape or a workflow command of its own. These make such characters visible.
 
-import { visible } from '../schema/quote.js';
+import { visible } from '../quote.js';
 
 export { visible };
 

@@ -1,7 +1,7 @@
 // A result goes in, text comes out. No renderer knows about files, flags or WASM: each method
 // takes one value (a decision, a plan, a matrix with its detail, a report) and a context.
 
-import type { FindingCode, Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import type {
   BlockerInfo, Decision, MatrixRow, Plan, PolicyInfo, ReadinessReport, WhatIf,
 } from '../gate/types.js';
@@ -15,21 +15,9 @@ export interface RenderContext {
   width: number;
 }
 
-/** What `validate` and `ledger verify` report. */
-export interface Finding {
-  severity: 'error' | 'warning';
-  code: FindingCode;
-  message: string;
-}
+import type { Finding, Report } from '../findings.js';
 
-export interface Report {
-  /** "validate" or "ledger verify". */
-  subject: string;
-  valid: boolean;
-  findings: Finding[];
-  /** Facts to show beside the findings (e.g. entries read, the ledger head). */
-  facts: Record<string, string | number | null>;
-}
+export type { Finding, Report };
 
 export interface CheckResult { decision: Decision; plan?: Plan }
 

@@ -14,7 +14,7 @@ import { hostBuiltinNames } from '../engine/time-builtins.js';
 import { replaceFile } from '../fs/atomic.js';
 import { parseJson } from '../load/json.js';
 import { readInputFile, readTextFile } from '../load/files.js';
-import { quoted } from '../schema/quote.js';
+import { quoted } from '../quote.js';
 import { findOpa, opaFailure, opaVersion, RULE_BUILD, ruleError, runOpa } from './opa.js';
 
 /** blockgate's own policy, beside the package: compiled into every bundle (tests excluded). */

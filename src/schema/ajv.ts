@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import type { ParsedJson } from '../load/json.js';
 import { problem, type ErrorCode, type Problem } from '../errors.js';
 import { parseTime } from './time.js';
-import { quoted } from './quote.js';
+import { quoted } from '../quote.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 

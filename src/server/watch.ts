@@ -5,7 +5,7 @@
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { expandMapPatterns } from '../load/maps.js';
+import { expandMapPatterns } from '../inputs/maps.js';
 import type { GateOptions } from '../gate/types.js';
 
 export interface WatchOptions {

@@ -2,8 +2,8 @@
 // the host's own loaders, the world is built by buildWorld, and the bundle decides. Every few
 // worlds also go through openGate (the library's one composition) and must give the same answers.
 
-import { loadBlockerMaps } from '../../src/load/maps.js';
-import { loadCatalog } from '../../src/load/catalog.js';
+import { loadBlockerMaps } from '../../src/inputs/maps.js';
+import { loadCatalog } from '../../src/inputs/catalog.js';
 import { loadTrust } from '../../src/ledger/keys.js';
 import { readLedger } from '../../src/ledger/ledger.js';
 import { buildWorld, type World, type WorldEntry } from '../../src/engine/world.js';

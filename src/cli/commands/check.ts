@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { checkRequest } from '../../gate/check.js';
+import { checkRequest } from '../../check.js';
 import { exitCodeForDecision } from '../exit.js';
 import {
   requestOf, withDecisionLog, withInputs, withRequest, type DecisionLogArgs, type InputArgs, type RequestArgs,

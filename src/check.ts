@@ -2,10 +2,10 @@
 // decision that cannot be logged is not given; inputs too invalid to open a gate are logged as
 // the fail-closed answer they are.
 
-import { BlockgateError, isInputError } from '../errors.js';
-import type { SealedBundle } from '../engine/bundle.js';
-import { openGate, type Gate } from './gate.js';
-import type { Decision, GateOptions, Plan, Request, RequestEcho } from './types.js';
+import { BlockgateError, isInputError } from './errors.js';
+import type { SealedBundle } from './engine/bundle.js';
+import { openGate, type Gate } from './gate/gate.js';
+import type { Decision, GateOptions, Plan, Request, RequestEcho } from './gate/types.js';
 
 export interface CheckOptions {
   /** Add the plan that would allow the request (`--explain-plan`). */
@@ -36,7 +36,7 @@ export async function checkRequest(options: GateOptions, request: Request, check
 
 /** The decision log's code, loaded only when a log is asked for: check's start-up stays small. */
 async function decisionLog() {
-  const [writer, record] = await Promise.all([import('../decision-log/writer.js'), import('../decision-log/record.js')]);
+  const [writer, record] = await Promise.all([import('./decision-log/writer.js'), import('./decision-log/record.js')]);
   return { appendDecision: writer.appendDecision, draftOfDecision: record.draftOfDecision, draftOfError: record.draftOfError, requestEchoOf: record.requestEchoOf };
 }
 

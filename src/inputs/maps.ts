@@ -3,12 +3,12 @@
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import fg from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
-import { parseJson, type ParsedJson } from './json.js';
-import { danglingTarget, readInput, STDIN_PATH, type StdinReader } from './files.js';
+import { parseJson, type ParsedJson } from '../load/json.js';
+import { danglingTarget, readInput, STDIN_PATH, type StdinReader } from '../load/files.js';
 import { validateBlockerMap } from '../schema/schemas.js';
 import type { BlockerMapFile, RawBlocker } from '../schema/types.js';
 import { normaliseTags, parseActors, type RoleMode } from '../schema/normalise.js';
-import { canonicalJson } from '../ledger/canonical.js';
+import { canonicalJson } from '../schema/canonical.js';
 
 export interface Blocker {
   id: string;

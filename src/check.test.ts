@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AT, FIX7 } from '../../test/support/fix7.js';
-import { rejection } from '../../test/support/thrown.js';
-import { readDecisionLog } from '../decision-log/reader.js';
+import { AT, FIX7 } from '../test/support/fix7.js';
+import { rejection } from '../test/support/thrown.js';
+import { readDecisionLog } from './decision-log/reader.js';
 import { checkRequest } from './check.js';
-import { openGate } from './gate.js';
+import { openGate } from './gate/gate.js';
 
 const REQUEST = { action: 'apply', environment: 'production', at: AT };
 const logFile = () => join(mkdtempSync(join(tmpdir(), 'blockgate-check-')), 'decisions.jsonl');

@@ -1,8 +1,8 @@
 // The catalog of actions and environments and their tags (SPEC 1.3).
 
 import { BlockgateError } from '../errors.js';
-import { parseJson } from './json.js';
-import { readTextFile } from './files.js';
+import { parseJson } from '../load/json.js';
+import { readTextFile } from '../load/files.js';
 import { validateCatalog } from '../schema/schemas.js';
 import type { CatalogFile } from '../schema/types.js';
 import { normaliseTags } from '../schema/normalise.js';
