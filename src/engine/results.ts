@@ -3,13 +3,14 @@
 import type { LintCode, WarningCode } from '../errors.js';
 
 export interface Denial {
+  kind: 'blocker' | 'rule';
   blocker_id: string;
   item: string | null;
   next_action: string | null;
-  actor_needed: string | string[];
+  actor_needed: string | string[] | null;
   blocks: string[];
   required_roles: string[];
-  mode: 'all' | 'any';
+  mode: 'all' | 'any' | null;
   missing_roles: string[];
   reasons: string[];
   source: string;
@@ -17,7 +18,8 @@ export interface Denial {
 
 export interface SatisfiedBlocker { blocker_id: string; grants: string[] }
 export interface IgnoredGrant { grant_id: string; blocker_ids: string[]; reason: string }
-export interface Warning { code: WarningCode; message: string }
+/** A warning: `code` is one of blockgate's (WarningCode) or, from a rule (SPEC 6), the rule's id. */
+export interface Warning { code: WarningCode | (string & {}); message: string }
 
 export interface PolicyDecision {
   allowed: boolean;

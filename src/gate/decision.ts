@@ -36,7 +36,7 @@ function explanationOf(d: PolicyDecision): Explanation {
 
 function orderedDenial(d: Denial): Denial {
   return {
-    blocker_id: d.blocker_id, item: d.item, next_action: d.next_action, actor_needed: d.actor_needed,
+    kind: d.kind, blocker_id: d.blocker_id, item: d.item, next_action: d.next_action, actor_needed: d.actor_needed,
     blocks: d.blocks, required_roles: d.required_roles, mode: d.mode, missing_roles: d.missing_roles,
     reasons: d.reasons, source: d.source,
   };

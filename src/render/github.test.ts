@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { CTX, PLAN, RULE_CTX, decision, denial, ruleDenial, ruleSample, sampleMatrix, sampleRuleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { command, escapeData, escapeProperty, githubRenderer } from './github.js';
 
 const lines = (text: string) => text.trimEnd().split('\n');
@@ -20,6 +20,30 @@ describe('github renderer', () => {
       '::error title=B-2,file=maps/readiness.json::apply@production is denied by B-2: missing operator (needs all of: operator, owner); missing-grant.%0ANext: next for B-2',
     ]);
     expect(lines(out).at(-1)).toBe('blockgate: apply@production at 2026-11-25T12:00:00.000Z is denied (2 of 3 applicable blockers not satisfied)');
+  });
+
+  it('check: a rule denial is an ::error titled "rule ID", placed on the rule file, with its message; the plan says no grant lifts it', () => {
+    const { decision: d, plan } = ruleSample();
+    const out = githubRenderer.check({ decision: d, plan }, RULE_CTX);
+    expect(errors(out)[1]).toBe('::error title=rule FREEZE,file=rules/freeze.rego::apply@production is denied by rule FREEZE: a rule denies this: message of FREEZE; no grant can lift it.%0ANext: next for FREEZE');
+    expect(out).toContain('%0AFREEZE: a rule denies this: message of FREEZE; no grant can lift it\n');
+    expect(lines(out).at(-1)).toBe('blockgate: apply@production at 2026-11-25T12:00:00.000Z is denied (1 of 2 applicable blockers not satisfied, and 1 rule denies it)');
+    expect(errors(out)[1]).not.toMatch(/null|needs/);
+  });
+
+  it('matrix known by its rows only: a rule id from the seal is named as a rule, on its file', () => {
+    const { rows } = sampleRuleMatrix();
+    const out = githubRenderer.matrix({ rows }, RULE_CTX);
+    expect(errors(out)).toContain('::error title=rule FREEZE,file=rules/freeze.rego::cutover@staging is denied by rule FREEZE: a rule denies this: Change freeze; no grant can lift it.');
+    // Without the seal's rules, an id is only an id.
+    expect(errors(githubRenderer.matrix({ rows }, CTX))).toContain('::error title=FREEZE::cutover@staging is denied by FREEZE.');
+  });
+
+  it('what-if: a rule denial after the changes is still named as a rule', () => {
+    const { rows, detail } = sampleRuleMatrix();
+    const out = githubRenderer.whatIf({ before: rows, after: rows, changes: [], ...detail }, RULE_CTX);
+    expect(errors(out)).toContain('::error title=rule FREEZE,file=rules/freeze.rego::cutover@staging is still denied after the what-if changes by rule FREEZE: a rule denies this: message of FREEZE; no grant can lift it.%0ANext: next for FREEZE');
+    expect(errors(githubRenderer.check({ decision: decision('a', 'b', [ruleDenial('X', { next_action: null })]) }, CTX))).toEqual(['::error title=rule X,file=rules/freeze.rego::a@b is denied by rule X: a rule denies this: message of X; no grant can lift it.']);
   });
 
   it('a message can never end the command early or break the line', () => {

@@ -1,11 +1,12 @@
 // GitHub Actions workflow commands: one `::error` annotation per denial, titled with the
-// blocker id and placed on its map file, then one plain summary line for the log.
+// blocker id (or "rule ID") and placed on its map file (or the rule's file), then one plain
+// summary line for the log.
 
 import type { Warning } from '../engine/results.js';
 import type { Plan } from '../gate/types.js';
-import { cellOfDecision, deniedVerb, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
-import { cellName } from './phrases.js';
-import type { Renderer, WhatIfResult } from './renderer.js';
+import { cellOfDecision, deniedVerb, denierOf, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import { cellName, denialCounts, rulesDenyingTail } from './phrases.js';
+import type { RenderContext, Renderer, WhatIfResult } from './renderer.js';
 import { visible } from './escape.js';
 import { planSentences } from './text.js';
 
@@ -46,9 +47,10 @@ function denialAnnotation(cell: Cell, d: CellDenial): string {
   const problem = problemOf(d);
   const next = nextActionOf(d);
   const verb = deniedVerb(cell);
-  let message = `${cellName(cell)} ${verb} by ${d.blocker_id}${problem === '' ? '' : `: ${problem}`}.`;
+  const by = denierOf(d);
+  let message = `${cellName(cell)} ${verb} by ${by}${problem === '' ? '' : `: ${problem}`}.`;
   if (next) message += `\nNext: ${next}`;
-  return command('error', { title: d.blocker_id, file: source?.file, line: source?.line }, message);
+  return command('error', { title: by, file: source?.file, line: source?.line }, message);
 }
 
 function warningAnnotations(warnings: readonly Warning[]): string[] {
@@ -58,11 +60,12 @@ function warningAnnotations(warnings: readonly Warning[]): string[] {
 function checkCommands(cell: Cell, plan: Plan | undefined): string {
   const d = cell.decision!;
   const lines = [...warningAnnotations(d.warnings), ...cell.denials.map((x) => denialAnnotation(cell, x))];
-  if (plan && !d.allowed) lines.push(command('notice', { title: `blockgate plan for ${cellName(cell)}` }, planSentences(plan).join('\n')));
-  const applicable = d.denials.length + d.satisfied.length;
+  if (plan && !d.allowed) lines.push(command('notice', { title: `blockgate plan for ${cellName(cell)}` }, planSentences(plan, undefined, d.denials).join('\n')));
+  const { blockers, rules } = denialCounts(d.denials);
+  const applicable = blockers + d.satisfied.length;
   lines.push(plainLine(d.allowed
     ? `blockgate: ${cellName(cell)} at ${d.request.at} is allowed (${applicable} applicable blocker${applicable === 1 ? '' : 's'}, all satisfied)`
-    : `blockgate: ${cellName(cell)} at ${d.request.at} is denied (${d.denials.length} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} not satisfied)`));
+    : `blockgate: ${cellName(cell)} at ${d.request.at} is denied (${blockers} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} not satisfied${rulesDenyingTail(rules)})`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,8 +84,8 @@ function matrixCommands(cells: Cell[], what: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function whatIfCommands(w: WhatIfResult): string {
-  const cells = whatIfCells(w);
+function whatIfCommands(w: WhatIfResult, ctx?: RenderContext): string {
+  const cells = whatIfCells(w, ctx?.rules);
   const lines = warningAnnotations(warningsOf(cells));
   for (const c of w.changes) {
     const name = cellName({ action: c.action, environment: c.environment, target: null });
@@ -98,9 +101,9 @@ function whatIfCommands(w: WhatIfResult): string {
 export const githubRenderer = {
   format: 'github',
   errorsTo: 'stderr',
-  check: ({ decision, plan }) => checkCommands(cellOfDecision(decision), plan),
-  matrix: (m) => matrixCommands(matrixCells(m), 'matrix'),
-  whatIf: (w) => whatIfCommands(w),
+  check: ({ decision, plan }, ctx) => checkCommands(cellOfDecision(decision, ctx?.rules), plan),
+  matrix: (m, ctx) => matrixCommands(matrixCells(m, ctx?.rules), 'matrix'),
+  whatIf: (w, ctx) => whatIfCommands(w, ctx),
   // Errors go to stderr, where the runner reads workflow commands too.
   error: (problems) => `${problems.map((p) => command('error', { title: `blockgate ${p.code}` }, p.message)).join('\n')}\n`,
 } satisfies Renderer;

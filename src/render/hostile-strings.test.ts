@@ -1,14 +1,16 @@
 // Hostile strings (line breaks, CR, `::`, `%`, terminal escapes, U+0000, lone surrogates, quotes,
-// markup) as target, ids, items, messages and paths through every renderer: no injected line,
-// workflow command, escape sequence or markup, in any format. Generated, bounded in time.
+// markup) as target, ids, items, messages and paths through every renderer, rule ids, messages,
+// files and METADATA included: no injected line, workflow command, escape sequence or markup, in
+// any format. Generated, bounded in time.
 import fc from 'fast-check';
+import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { AT, POLICY, blocker, denial, decision } from '../../test/support/render-samples.js';
+import { AT, POLICY, blocker, denial, decision, ruleDenial } from '../../test/support/render-samples.js';
 import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { renderReadinessHtml } from './html.js';
 import { getRenderer, FORMATS } from './index.js';
-import type { MatrixDetail, ReadinessReport, Report } from './renderer.js';
+import type { MatrixDetail, ReadinessReport, RenderContext, Report } from './renderer.js';
 
 const RUNS = Number(process.env.RENDER_RUNS ?? 150);
 
@@ -24,17 +26,22 @@ const hostile = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 
 function world(s: (slot: number) => string) {
   const d1 = denial(s(1), { item: s(2), next_action: s(3), actor_needed: s(4), source: s(5), required_roles: [s(6)], missing_roles: [s(6)], blocks: [s(7)] });
   const d2 = denial(s(8), { mode: 'any', source: s(5) });
+  // A rule's denial: id, message, next action and file are the team's text; so are the seal's title and description.
+  const d3 = ruleDenial(s(21), { item: s(22), next_action: s(23), source: s(24) });
+  const ctx: RenderContext = {
+    ...CTX, rules: { [s(21)]: { file: s(24), title: s(25), description: s(26) }, [s(27)]: { file: s(28), title: s(25), description: s(26) } },
+  };
   const warnings = [{ code: 'revoke-without-effect', message: s(9) }];
   const ignored = [{ grant_id: s(10), blocker_ids: [s(1)], reason: 'expired' }];
   const denied: Decision = {
-    ...decision(s(11), s(12), [d1, d2], [s(13)], { warnings, ignored_grants: ignored as Decision['ignored_grants'] }),
+    ...decision(s(11), s(12), [d1, d2, d3], [s(13)], { warnings, ignored_grants: ignored as Decision['ignored_grants'] }),
     request: { action: s(11), environment: s(12), target: s(14), at: AT },
   };
   const allowed: Decision = { ...decision(s(11), s(15), [], [s(13)], { warnings }), request: { action: s(11), environment: s(15), target: s(14), at: AT } };
   const plan: Plan = {
     allowed: false,
     grants_needed: [{ role: s(6), action: s(11), environment: s(12), target: s(14), resolves: [s(1), s(8)], evidence_required: true }],
-    unresolvable: [{ blocker_id: s(16), reason: 'no-role' }],
+    unresolvable: [{ blocker_id: s(16), reason: 'no-role' }, { blocker_id: s(21), reason: 'rule' }],
   };
   const rows: MatrixRow[] = [denied, allowed].map((d) => ({
     action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
@@ -48,7 +55,7 @@ function world(s: (slot: number) => string) {
     at: AT, policy: POLICY, maps: [s(5)], ledger: { file: s(18), entries: 1, verified: true }, rows, decisions: [denied, allowed],
     plans: [plan, null], blockers: blockers.map((b) => ({ ...b, after: [s(16)] })),
   };
-  return { denied, allowed, plan, rows, detail, whatIf, report, problems, readiness, data: { appended: s(10), ledger: s(18), seq: 3 } };
+  return { denied, allowed, plan, rows, detail, whatIf, report, problems, readiness, ctx, data: { appended: s(10), ledger: s(18), seq: 3 } };
 }
 
 type World = ReturnType<typeof world>;
@@ -58,16 +65,21 @@ const CTX = { color: false, width: 1_000_000 };
 /** Every output of one format for one world, by name. */
 function outputs(format: string, w: World): Record<string, string> {
   const r = getRenderer(format);
+  const ctx = w.ctx;
   const out: Record<string, string> = {
-    'check denied': r.check!({ decision: w.denied, plan: w.plan }, CTX),
-    'check allowed': r.check!({ decision: w.allowed }, CTX),
-    error: r.error!(w.problems, CTX),
+    'check denied': r.check!({ decision: w.denied, plan: w.plan }, ctx),
+    'check allowed': r.check!({ decision: w.allowed }, ctx),
+    error: r.error!(w.problems, ctx),
   };
-  if (r.plan) out.plan = r.plan(w.plan, CTX);
-  if (r.matrix) out.matrix = r.matrix({ rows: w.rows, ...w.detail }, CTX);
-  if (r.whatIf) out['what-if'] = r.whatIf({ ...w.whatIf, ...w.detail }, CTX);
-  if (r.report) out.report = r.report(w.report, CTX);
-  if (r.data) out.data = r.data(w.data, CTX);
+  if (r.plan) out.plan = r.plan(w.plan, ctx);
+  if (r.matrix) {
+    out.matrix = r.matrix({ rows: w.rows, ...w.detail }, ctx);
+    // Rows alone: the rule ids are known from the seal's rules only.
+    out['matrix rows'] = r.matrix({ rows: w.rows }, ctx);
+  }
+  if (r.whatIf) out['what-if'] = r.whatIf({ ...w.whatIf, ...w.detail }, ctx);
+  if (r.report) out.report = r.report(w.report, ctx);
+  if (r.data) out.data = r.data(w.data, ctx);
   return out;
 }
 
@@ -80,9 +92,9 @@ const tags = (doc: string) => [...doc.matchAll(/<\/?[A-Za-z!?][^\s>/]*/g)].map((
 const BAD_ENTITY = /&(?!(amp|lt|gt|quot|#39|#\d+);)/;
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-/** Runs the property over worlds whose 20 string slots are hostile. */
+/** Runs the property over worlds whose 28 string slots are hostile. */
 function forHostileWorlds(check: (w: World) => void): void {
-  fc.assert(fc.property(fc.array(hostile, { minLength: 21, maxLength: 21 }), (strings) => {
+  fc.assert(fc.property(fc.array(hostile, { minLength: 29, maxLength: 29 }), (strings) => {
     // Distinct per slot, as ids are: equal ids would merge rows and change the shape for a good reason.
     check(world((slot) => `${strings[slot]!}~${slot}`));
   }), { numRuns: RUNS });
@@ -141,13 +153,17 @@ describe('hostile strings in every format', () => {
       const decided = JSON.parse(getRenderer('json').check!({ decision: w.denied }, CTX)) as Decision;
       expect(decided.request.target).toBe(w.denied.request.target);
       expect(decided.denials[0]!.item).toBe(w.denied.denials[0]!.item);
+      expect(decided.denials[2]).toEqual(w.denied.denials[2]);
+      const driver = (JSON.parse(getRenderer('sarif').check!({ decision: w.denied }, w.ctx)) as Log).runs[0]!.tool.driver;
+      const rule = driver.rules!.find((r) => r.id === w.denied.denials[2]!.blocker_id)!;
+      expect([rule.name, rule.fullDescription?.text]).toEqual([w.ctx.rules![rule.id]!.title, w.ctx.rules![rule.id]!.description]);
     });
   });
 
   it('html: the same elements as with plain strings, every & an entity, no raw quote in an attribute', () => {
-    const shape = tags(renderReadinessHtml(plain.readiness));
+    const shape = tags(renderReadinessHtml(plain.readiness, plain.ctx));
     forHostileWorlds((w) => {
-      const html = renderReadinessHtml(w.readiness);
+      const html = renderReadinessHtml(w.readiness, w.ctx);
       expect(tags(html)).toEqual(shape);
       expect(BAD_ENTITY.exec(html.replace(/<style>[\s\S]*<\/style>/, ''))?.[0]).toBeUndefined();
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AT, PLAN, POLICY, blocker, denial, decision, sampleMatrix } from '../../test/support/render-samples.js';
+import { AT, PLAN, POLICY, RULE_CTX, RULES, blocker, denial, decision, ruleDenial, sampleMatrix, sampleRuleMatrix } from '../../test/support/render-samples.js';
 import { esc, graphLayers, renderReadinessHtml } from './html.js';
 import type { BlockerInfo, ReadinessReport } from './renderer.js';
 
@@ -43,6 +43,42 @@ describe('html report', () => {
     expect(html).toContain('maps/readiness.json:10');
     expect(article).toContain('<li class="grant" data-role="operator"><b>operator</b>: grant <code>apply@production</code> resolving <code>B-1</code>, <code>B-2</code><span class="evidence">with evidence</span></li>');
     expect(html.match(/<article class="request"/g)).toHaveLength(2);
+  });
+
+  it('rule denials: marked as rules in the matrix and the detail, with message and file; unresolvable with reason rule; a Rules table', () => {
+    const { rows, decisions, detail } = sampleRuleMatrix();
+    const plan = { ...PLAN, unresolvable: [{ blocker_id: 'FREEZE', reason: 'rule' }] };
+    const r: ReadinessReport = {
+      at: AT, policy: POLICY, maps: ['maps/readiness.json'], ledger: { file: null, entries: 0, verified: false },
+      rows, decisions, plans: rows.map((x) => (x.allowed ? null : plan)), blockers: [...detail.blockers!],
+    };
+    const html = renderReadinessHtml(r, RULE_CTX);
+    expect(html).toContain('data-denials="B-1 FREEZE"');
+    expect(html).toContain('<span class="count">1 blocker, 1 rule</span><ul class="ids"><li>B-1</li><li class="rule" data-kind="rule">FREEZE (rule)</li></ul>');
+    expect(html).toContain('<span class="count">1 rule</span>');
+    const article = html.slice(html.indexOf('<article class="request" id="cell-0"'), html.indexOf('</article>'));
+    expect(article).toContain('1 of 2 applicable blockers not satisfied, and 1 rule denies it');
+    expect(article).toContain('<th>Blocker or rule</th>');
+    expect(article).toContain('<tr class="denial rule" data-blocker="FREEZE" data-kind="rule"><td class="blocker"><a href="#rule-0"><code>FREEZE</code></a><span class="kind">rule</span>'
+      + '<div class="item">message of FREEZE</div><div class="item mono">rules/freeze.rego</div></td>'
+      + '<td class="missing"><span class="none">none</span><span class="needs">no grant can lift it</span></td><td class="reasons"><span class="reason">rule</span></td><td class="next">next for FREEZE</td></tr>');
+    expect(article).toContain('<li class="unresolvable" data-blocker="FREEZE" data-reason="rule"><code>FREEZE</code>: a rule denies this: message of FREEZE; no grant can lift it</li>');
+    expect(article).toContain('the request stays denied until the rule no longer denies it:');
+    expect(article.slice(article.indexOf('data-kind="rule"'))).not.toMatch(/null|needs all|needs any/);
+    expect(html).toContain('<tr id="rule-0" data-rule="FREEZE"><td><code>FREEZE</code><div class="item">Change freeze</div></td><td>No production apply inside a freeze window.</td><td class="denies">denies 2 requests</td><td class="mono src">rules/freeze.rego</td></tr>');
+    expect(html).toContain('<tr id="rule-1" data-rule="SOD"><td><code>SOD</code></td><td><span class="none">—</span></td><td class="denies">denies no request</td><td class="mono src">rules/sod.rego</td></tr>');
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=|href="(?!#)/i);
+  });
+
+  it('a rule that denies without being in the seal (a dynamic id) still gets its row; no rules, no Rules section', () => {
+    const r = report();
+    r.decisions[0] = decision('apply', 'production', [denial('B-1'), ruleDenial('DYN', { source: 'rules/dyn.rego' })]);
+    r.rows[0] = { ...r.rows[0]!, denials: ['B-1', 'DYN'] };
+    const html = renderReadinessHtml(r, { color: false, width: 80, rules: { FREEZE: RULES.FREEZE! } });
+    expect(html).toContain('<tr id="rule-0" data-rule="DYN"><td><code>DYN</code></td>');
+    expect(html).toContain('<a href="#rule-0"><code>DYN</code></a>');
+    expect(html).toContain('data-rule="FREEZE"');
+    expect(renderReadinessHtml(report())).not.toContain('id="rules"');
   });
 
   it('escapes everything that comes from a map', () => {

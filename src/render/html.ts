@@ -1,10 +1,11 @@
 // The readiness report: one self-contained HTML page (inline CSS, no script, nothing fetched)
-// with the matrix, every denial with its plan, and the graph of `after` prerequisites.
+// with the matrix, every denial (a blocker's or a rule's) with its plan, the graph of `after`
+// prerequisites, the blockers and the rules.
 
 import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, ReadinessReport } from '../gate/types.js';
-import { cellName, roleChoice, rolesNeeded } from './phrases.js';
-import type { Renderer } from './renderer.js';
+import { cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, roleChoice, rolesNeeded, rulesDenyingTail, unresolvableWhy } from './phrases.js';
+import type { RenderContext, Renderer, RuleMeta } from './renderer.js';
 
 /** Escapes text for HTML content and attribute values alike. */
 export function esc(value: string): string {
@@ -78,6 +79,8 @@ table.blockers th, table.blockers td { padding: 6px 10px; border-bottom: 1px sol
 table.blockers th { color: var(--muted); font-size: 12px; font-weight: 600; }
 .tag { display: inline-block; background: #ddf4ff; color: #0550ae; border-radius: 999px; padding: 0 7px; font-size: 12px; margin: 0 3px 2px 0; }
 .none { color: var(--muted); }
+.kind { display: inline-block; background: #fbefff; color: #8250df; border: 1px solid #d8b9ff; border-radius: 4px; padding: 0 5px; font-size: 11px; margin-left: 6px; text-transform: uppercase; letter-spacing: 0.04em; }
+ul.ids li.rule { color: #8250df; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 0 40px 32px; }
 @media print { body { background: #fff; } section { border: none; padding: 0; } header.top { background: #fff; color: #000; } }
 `;
@@ -100,46 +103,80 @@ function matrixTable(r: ReadinessReport): string {
       if (row.allowed) {
         return `<td class="cell allowed" ${data}><a href="#${cellAnchor(i)}"><span class="verdict">allowed</span></a></td>`;
       }
-      const ids = row.denials.map((id) => `<li>${esc(id)}</li>`).join('');
-      return `<td class="cell denied" ${data}><a href="#${cellAnchor(i)}" title="${esc(row.denials.join(', '))}"><span class="verdict">denied</span><span class="count">${plural(row.denials.length, 'blocker')}</span><ul class="ids">${ids}</ul></a></td>`;
+      const rules = ruleIdsOf(r.decisions[i], row);
+      const ids = row.denials.map((id) => (rules.has(id) ? `<li class="rule" data-kind="rule">${esc(id)} (rule)</li>` : `<li>${esc(id)}</li>`)).join('');
+      const blockers = row.denials.length - rules.size;
+      const count = rules.size === 0 ? plural(blockers, 'blocker') : `${blockers === 0 ? '' : `${plural(blockers, 'blocker')}, `}${plural(rules.size, 'rule')}`;
+      return `<td class="cell denied" ${data}><a href="#${cellAnchor(i)}" title="${esc(row.denials.join(', '))}"><span class="verdict">denied</span><span class="count">${count}</span><ul class="ids">${ids}</ul></a></td>`;
     }).join('');
     return `<tr><th scope="row">${esc(action)}</th>${cells}</tr>`;
   }).join('\n');
   return `<table class="matrix" id="matrix-table">${head}<tbody>\n${body}\n</tbody></table>`;
 }
 
+/** The ids of a row that rules deny, from the row's decision (when it is the row's). */
+function ruleIdsOf(decision: Decision | undefined, row: MatrixRow): Set<string> {
+  const own = decision?.request.action === row.action && decision.request.environment === row.environment;
+  return new Set(own ? decision.denials.filter(isRuleDenial).map((d) => d.blocker_id) : []);
+}
+
+/** The denying id (linked to its table row), a mark after it, its item, and lines after that. */
+function idCell(d: Denial, anchor: string | undefined, mark = '', after = ''): string {
+  const id = `<code>${esc(d.blocker_id)}</code>`;
+  return `<td class="blocker">${anchor ? `<a href="#${anchor}">${id}</a>` : id}${mark}${d.item ? `<div class="item">${esc(d.item)}</div>` : ''}${after}</td>`;
+}
+
+function nextCell(d: Denial): string {
+  return `<td class="next">${d.next_action ? esc(d.next_action) : '<span class="none">—</span>'}</td>`;
+}
+
+/** A rule's denial: its id named as a rule, its message and file; no role lifts it. */
+function ruleDenialRow(d: Denial, anchor: string | undefined): string {
+  return `<tr class="denial rule" data-blocker="${esc(d.blocker_id)}" data-kind="rule">`
+    + idCell(d, anchor, '<span class="kind">rule</span>', `<div class="item mono">${esc(d.source)}</div>`)
+    + `<td class="missing"><span class="none">none</span><span class="needs">${esc(NO_GRANT_LIFTS_IT)}</span></td>`
+    + `<td class="reasons">${d.reasons.map((x) => `<span class="reason">${esc(x)}</span>`).join('')}</td>`
+    + `${nextCell(d)}</tr>`;
+}
+
 function denialRow(d: Denial, anchor: string | undefined): string {
+  if (isRuleDenial(d)) return ruleDenialRow(d, anchor);
   const missing = d.missing_roles.length > 0
     ? d.missing_roles.map((role) => `<span class="role">${esc(role)}</span>`).join('')
     : '<span class="none">none</span>';
   return `<tr class="denial" data-blocker="${esc(d.blocker_id)}">`
-    + `<td class="blocker">${anchor ? `<a href="#${anchor}"><code>${esc(d.blocker_id)}</code></a>` : `<code>${esc(d.blocker_id)}</code>`}${d.item ? `<div class="item">${esc(d.item)}</div>` : ''}</td>`
+    + idCell(d, anchor)
     + `<td class="missing">${missing}<span class="needs">${esc(rolesNeeded(d.required_roles, d.mode))}</span></td>`
     + `<td class="reasons">${d.reasons.map((x) => `<span class="reason">${esc(x)}</span>`).join('')}</td>`
-    + `<td class="next">${d.next_action ? esc(d.next_action) : '<span class="none">—</span>'}</td></tr>`;
+    + `${nextCell(d)}</tr>`;
 }
 
-function planBlock(plan: Plan | null): string {
+function planBlock(plan: Plan | null, denials: readonly Denial[]): string {
   if (plan === null) return '';
   const items: string[] = plan.grants_needed.map((g) => {
     const where = cellName(g);
     const evidence = g.evidence_required ? '<span class="evidence">with evidence</span>' : '';
     return `<li class="grant" data-role="${esc(g.role)}"><b>${esc(g.role)}</b>: grant <code>${esc(where)}</code> resolving ${g.resolves.map((id) => `<code>${esc(id)}</code>`).join(', ')}${evidence}</li>`;
   });
-  const stuck = plan.unresolvable.map((u) => `<li class="unresolvable" data-blocker="${esc(u.blocker_id)}"><code>${esc(u.blocker_id)}</code>: no grant can close it (${esc(u.reason)})</li>`);
+  const messages = new Map(denials.filter(isRuleDenial).map((d) => [d.blocker_id, d.item]));
+  const stuck = plan.unresolvable.map((u) => `<li class="unresolvable" data-blocker="${esc(u.blocker_id)}" data-reason="${esc(u.reason)}"><code>${esc(u.blocker_id)}</code>: ${esc(unresolvableWhy(u.reason, messages.get(u.blocker_id)))}</li>`);
+  const fix = plan.unresolvable.some((u) => u.reason === 'rule')
+    ? (plan.unresolvable.every((u) => u.reason === 'rule') ? 'until the rule no longer denies it' : 'until the map is fixed and the rule no longer denies it')
+    : 'until the map is fixed';
   const title = stuck.length === 0 ? 'Plan: the fewest new grants that allow it' : 'Plan: the fewest new grants, and what no grant can close';
   const list = items.length > 0 ? `<ol>${items.join('')}</ol>` : '';
-  const blocked = stuck.length > 0 ? `<p class="unresolvable">These grants are not enough; the request stays denied until the map is fixed:</p><ul>${stuck.join('')}</ul>` : '';
+  const blocked = stuck.length > 0 ? `<p class="unresolvable">These grants are not enough; the request stays denied ${fix}:</p><ul>${stuck.join('')}</ul>` : '';
   return `<div class="plan"><h4>${title}</h4>${list}${blocked}${items.length + stuck.length === 0 ? '<p class="unresolvable">No grant can allow this request.</p>' : ''}</div>`;
 }
 
 function requestArticle(index: number, row: MatrixRow, decision: Decision, plan: Plan | null, anchors: Map<string, string>): string {
   const denials = decision.denials.map((d) => denialRow(d, anchors.get(d.blocker_id))).join('');
-  const applicable = decision.denials.length + decision.satisfied.length;
+  const { blockers, rules } = denialCounts(decision.denials);
+  const applicable = blockers + decision.satisfied.length;
   return `<article class="request" id="${cellAnchor(index)}" data-action="${esc(row.action)}" data-environment="${esc(row.environment)}">`
-    + `<h3>${esc(row.action)} <span class="none">in</span> ${esc(row.environment)}<span class="at">${decision.denials.length} of ${plural(applicable, 'applicable blocker')} not satisfied</span></h3>`
-    + `<table class="denials"><colgroup><col class="c-blocker"><col class="c-missing"><col class="c-why"><col></colgroup><thead><tr><th>Blocker</th><th>Missing roles</th><th>Why</th><th>Next action</th></tr></thead><tbody>${denials}</tbody></table>`
-    + `${planBlock(plan)}</article>`;
+    + `<h3>${esc(row.action)} <span class="none">in</span> ${esc(row.environment)}<span class="at">${blockers} of ${plural(applicable, 'applicable blocker')} not satisfied${rulesDenyingTail(rules)}</span></h3>`
+    + `<table class="denials"><colgroup><col class="c-blocker"><col class="c-missing"><col class="c-why"><col></colgroup><thead><tr><th>${rules === 0 ? 'Blocker' : 'Blocker or rule'}</th><th>Missing roles</th><th>Why</th><th>Next action</th></tr></thead><tbody>${denials}</tbody></table>`
+    + `${planBlock(plan, decision.denials)}</article>`;
 }
 
 // ---- The graph of `after` prerequisites -------------------------------------------------------
@@ -293,6 +330,35 @@ function blockerAnchors(r: ReadinessReport): Map<string, string> {
   return new Map(r.blockers.map((b, i) => [b.id, `blocker-${i}`]));
 }
 
+/** Every rule the page names: the seal's, and any rule that denied without being in it (a dynamic id). */
+function rulesOf(r: ReadinessReport, declared: RenderContext['rules']): [string, RuleMeta][] {
+  const rules = new Map<string, RuleMeta>(Object.entries(declared ?? {}));
+  for (const d of r.decisions) {
+    for (const x of d.denials) if (isRuleDenial(x) && !rules.has(x.blocker_id)) rules.set(x.blocker_id, { file: x.source, title: null, description: null });
+  }
+  return [...rules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function ruleAnchors(rules: readonly [string, RuleMeta][]): Map<string, string> {
+  return new Map(rules.map(([id], i) => [id, `rule-${i}`]));
+}
+
+function rulesTable(rules: readonly [string, RuleMeta][], r: ReadinessReport): string {
+  if (rules.length === 0) return '';
+  const anchors = ruleAnchors(rules);
+  const denying = new Map<string, number>();
+  for (const d of r.decisions) for (const x of d.denials) if (isRuleDenial(x)) denying.set(x.blocker_id, (denying.get(x.blocker_id) ?? 0) + 1);
+  const rows = rules.map(([id, rule]) => {
+    const n = denying.get(id) ?? 0;
+    return `<tr id="${anchors.get(id)}" data-rule="${esc(id)}"><td><code>${esc(id)}</code>${rule.title ? `<div class="item">${esc(rule.title)}</div>` : ''}</td>`
+      + `<td>${rule.description ? esc(rule.description) : '<span class="none">—</span>'}</td>`
+      + `<td class="denies">${n === 0 ? 'denies no request' : `denies ${plural(n, 'request')}`}</td>`
+      + `<td class="mono src">${esc(rule.file)}</td></tr>`;
+  }).join('');
+  return `<section id="rules"><h2>Rules</h2><p class="hint">The team’s own rules compiled into the policy bundle (package <code>blockgate.rules</code>), with their title and description from <code># METADATA</code>. A rule’s denial cannot be lifted by any grant.</p>`
+    + `<table class="blockers rules"><thead><tr><th>Rule</th><th>Description</th><th>Denies</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function blockersTable(r: ReadinessReport): string {
   const anchors = blockerAnchors(r);
   const rows = r.blockers.map((b) => {
@@ -307,8 +373,9 @@ function blockersTable(r: ReadinessReport): string {
     + `<table class="blockers"><thead><tr><th>Blocker</th><th>Roles</th><th>Blocks</th><th>After</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
-export function renderReadinessHtml(r: ReadinessReport): string {
-  const anchors = blockerAnchors(r);
+export function renderReadinessHtml(r: ReadinessReport, ctx?: RenderContext): string {
+  const rules = rulesOf(r, ctx?.rules);
+  const anchors = new Map([...blockerAnchors(r), ...ruleAnchors(rules)]);
   const allowed = r.rows.filter((x) => x.allowed).length;
   const denied = r.rows.length - allowed;
   const warnings = new Map<string, string>();
@@ -360,6 +427,7 @@ ${articles === '' ? '<p class="none">Nothing is denied.</p>' : articles}
 </section>
 ${graphSection(r)}
 ${blockersTable(r)}
+${rulesTable(rules, r)}
 </main>
 <footer>Generated by blockgate · policy ${esc(r.policy.revision)} · decided at ${esc(r.at)}</footer>
 </body>
@@ -370,5 +438,5 @@ ${blockersTable(r)}
 /** The report's page in the registry of renderers: a readiness report in, one HTML document out. */
 export const htmlRenderer = {
   format: 'html',
-  readiness: (report: ReadinessReport) => renderReadinessHtml(report),
+  readiness: (report: ReadinessReport, ctx: RenderContext) => renderReadinessHtml(report, ctx),
 } satisfies Renderer;

@@ -47,5 +47,5 @@ export function formatRenderer(format: string): Renderer {
 }
 
 export type {
-  Renderer, RenderContext, Report, Finding, CheckResult, BlockerInfo, MatrixDetail, MatrixResult, WhatIfResult, ReadinessReport,
+  Renderer, RenderContext, RuleMeta, Report, Finding, CheckResult, BlockerInfo, MatrixDetail, MatrixResult, WhatIfResult, ReadinessReport,
 } from './renderer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { CTX, PLAN, RULE_CTX, decision, denial, ruleSample, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { jsonRenderer } from './json.js';
 
 describe('json renderer', () => {
@@ -7,8 +7,20 @@ describe('json renderer', () => {
     const d = decision('apply', 'production', [denial('B-1')]);
     const out = JSON.parse(jsonRenderer.check({ decision: d }, CTX));
     expect(Object.keys(out)).toEqual(['allowed', 'request', 'denials', 'satisfied', 'ignored_grants', 'warnings', 'policy']);
-    expect(Object.keys(out.denials[0])).toEqual(['blocker_id', 'item', 'next_action', 'actor_needed', 'blocks', 'required_roles', 'mode', 'missing_roles', 'reasons', 'source']);
+    // `kind` first (design "Decision shape with rules"), then SPEC 3's keys.
+    expect(Object.keys(out.denials[0])).toEqual(['kind', 'blocker_id', 'item', 'next_action', 'actor_needed', 'blocks', 'required_roles', 'mode', 'missing_roles', 'reasons', 'source']);
     expect(JSON.parse(jsonRenderer.check({ decision: d, plan: PLAN }, CTX)).plan).toEqual(PLAN);
+  });
+
+  it('check: a rule denial exactly as the decision carries it, null mode and actor included; the plan lists it with reason rule', () => {
+    const { decision: d, plan } = ruleSample();
+    const out = JSON.parse(jsonRenderer.check({ decision: d, plan }, RULE_CTX));
+    expect(out.denials).toEqual(d.denials);
+    expect(out.denials[1]).toEqual({
+      kind: 'rule', blocker_id: 'FREEZE', item: 'message of FREEZE', next_action: 'next for FREEZE', actor_needed: null,
+      blocks: [], required_roles: [], mode: null, missing_roles: [], reasons: ['rule'], source: 'rules/freeze.rego',
+    });
+    expect(out.plan.unresolvable).toEqual([{ blocker_id: 'FREEZE', reason: 'rule' }]);
   });
 
   it('matrix and what-if: SPEC shapes only, whatever detail the caller has', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AT, CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { AT, CTX, PLAN, RULE_CTX, decision, denial, ruleSample, sampleMatrix, sampleRuleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { junitRenderer, xmlAttr, xmlText } from './junit.js';
 
 /**
@@ -56,6 +56,30 @@ describe('junit renderer', () => {
   it('check --explain-plan: the plan is in the suite output', () => {
     const xml = junitRenderer.check({ decision: decision('apply', 'production', [denial('B-1')]), plan: PLAN }, CTX);
     expect(xml).toContain('operator: grant apply@production resolving B-1, B-2, with evidence');
+  });
+
+  it('check: a test case per rule of the bundle; the denying one fails with type rule, on its file, and says no grant lifts it', () => {
+    const xml = junitRenderer.check(ruleSample(), RULE_CTX);
+    assertWellFormed(xml);
+    // B-1 fails, B-3 passes, FREEZE fails, SOD (a rule that does not deny) passes.
+    expect(xml).toContain('<testsuite name="apply@production" tests="4" failures="2"');
+    expect(xml).toContain('<testcase name="FREEZE" classname="blockgate.apply.production" file="rules/freeze.rego">');
+    expect(xml).toContain('<failure type="rule" message="apply@production denied by rule FREEZE: a rule denies this: message of FREEZE; no grant can lift it">'
+      + 'rule: FREEZE\nmessage: message of FREEZE\ndescription: No production apply inside a freeze window.\nreasons: rule (a rule denies this; no grant can lift it)\nnext action: next for FREEZE\nsource: rules/freeze.rego</failure>');
+    expect(xml).toContain('<testcase name="SOD" classname="blockgate.apply.production" file="rules/sod.rego">\n      <system-out>rule SOD does not deny this request</system-out>');
+    expect(xml).toContain('FREEZE: a rule denies this: message of FREEZE; no grant can lift it');
+    expect(xml.slice(xml.indexOf('<testcase name="FREEZE"'), xml.indexOf('<testcase name="SOD"'))).not.toMatch(/null|needs|missing/);
+  });
+
+  it('matrix: every suite has a test case per rule; rows alone still fail a rule id as a rule', () => {
+    const { rows, detail } = sampleRuleMatrix();
+    const xml = junitRenderer.matrix({ rows, ...detail }, RULE_CTX);
+    assertWellFormed(xml);
+    expect(xml).toContain('<testsuite name="apply@staging" tests="3" failures="0"');
+    expect(xml).toContain('<testsuite name="cutover@staging" tests="2" failures="1"');
+    const bare = junitRenderer.matrix({ rows }, RULE_CTX);
+    assertWellFormed(bare);
+    expect(bare).toContain('<failure type="rule" message="cutover@staging denied by rule FREEZE: a rule denies this: Change freeze; no grant can lift it">');
   });
 
   it('escapes markup, quotes and line ends, and replaces characters XML cannot carry', () => {

@@ -1,10 +1,11 @@
 // JUnit XML for CI test reports: one suite per decided cell, one test case per applicable
-// blocker. A denial is a failure that says what is missing and what to do next.
+// blocker and per rule of the bundle. A denial is a failure that says what is missing (or which
+// rule denies) and what to do next.
 
 import type { Plan } from '../gate/types.js';
-import { cellOfDecision, denialDetails, matrixCells, problemOf, whatIfCells, type Cell } from './cells.js';
+import { cellOfDecision, denialDetails, denierOf, isRule, matrixCells, problemOf, whatIfCells, type Cell } from './cells.js';
 import { cellName } from './phrases.js';
-import type { Renderer } from './renderer.js';
+import type { RenderContext, Renderer } from './renderer.js';
 import type { Problem } from '../errors.js';
 import { planSentences } from './text.js';
 
@@ -29,18 +30,19 @@ function attrs(values: Record<string, string | number | undefined>): string {
 
 interface TestCase { name: string; file?: string; failure?: { type: string; message: string; body: string }; out?: string }
 
-function testCases(cell: Cell): TestCase[] {
+function testCases(cell: Cell, rules: RenderContext['rules']): TestCase[] {
   const cases: TestCase[] = cell.denials.map((d) => {
     const problem = problemOf(d);
-    const reasons = d.denial?.reasons ?? [];
-    const file = d.denial?.source ?? d.blocker?.source;
+    const rule = isRule(d);
+    const reasons = d.denial?.reasons ?? (rule ? ['rule'] : []);
+    const file = d.denial?.source ?? d.blocker?.source ?? d.rule?.file;
     const lead = cell.before ? 'denied after the what-if changes' : 'denied';
     return {
       name: d.blocker_id,
       ...(file === undefined ? {} : { file }),
       failure: {
         type: reasons.length > 0 ? reasons.join(',') : 'denied',
-        message: problem === '' ? `${cellName(cell)} ${lead} by ${d.blocker_id}` : `${cellName(cell)} ${lead}: ${problem}`,
+        message: problem === '' || rule ? `${cellName(cell)} ${lead} by ${denierOf(d)}${problem === '' ? '' : `: ${problem}`}` : `${cellName(cell)} ${lead}: ${problem}`,
         body: denialDetails(d).join('\n'),
       },
     };
@@ -49,6 +51,11 @@ function testCases(cell: Cell): TestCase[] {
     cases.push({ name: s.blocker_id, out: `satisfied by ${s.grants.length > 0 ? s.grants.join(', ') : 'the map (resolved_in_this_macro)'}` });
   }
   for (const id of cell.before?.resolved ?? []) cases.push({ name: id, out: 'resolved by the what-if changes' });
+  // Every rule applies to every request: one that did not deny this cell passes.
+  const named = new Set(cases.map((c) => c.name));
+  for (const [id, rule] of Object.entries(rules ?? {})) {
+    if (!named.has(id)) cases.push({ name: id, file: rule.file, out: `rule ${id} does not deny this request` });
+  }
   return cases.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -65,8 +72,8 @@ function properties(cell: Cell): Record<string, string> {
   return p;
 }
 
-function suite(cell: Cell, plan?: Plan): string {
-  const cases = testCases(cell);
+function suite(cell: Cell, rules: RenderContext['rules'], plan?: Plan): string {
+  const cases = testCases(cell, rules);
   const failures = cases.filter((c) => c.failure).length;
   const classname = `blockgate.${cell.action}.${cell.environment}${cell.target === null ? '' : `.${cell.target}`}`;
   const lines = [`  <testsuite${attrs({ name: cellName(cell), tests: cases.length, failures, errors: 0, skipped: 0 })}>`];
@@ -84,7 +91,7 @@ function suite(cell: Cell, plan?: Plan): string {
     } else lines.push(`${open}/>`);
   }
   const out: string[] = [];
-  if (plan && !cell.allowed) out.push('To allow it:', ...planSentences(plan).map((s) => `  ${s}`));
+  if (plan && !cell.allowed) out.push('To allow it:', ...planSentences(plan, undefined, cell.decision?.denials).map((s) => `  ${s}`));
   for (const g of cell.decision?.ignored_grants ?? []) out.push(`ignored grant ${g.grant_id}: ${g.reason} (for ${g.blocker_ids.join(', ')})`);
   if (out.length > 0) lines.push(`    <system-out>${xmlText(out.join('\n'))}</system-out>`);
   const warnings = (cell.decision?.warnings ?? []).map((w) => `warning ${w.code}: ${w.message}`);
@@ -93,14 +100,15 @@ function suite(cell: Cell, plan?: Plan): string {
   return lines.join('\n');
 }
 
-function document(cells: Cell[], plan?: Plan): string {
-  const counts = cells.map(testCases);
+function document(cells: Cell[], ctx: RenderContext | undefined, plan?: Plan): string {
+  const rules = ctx?.rules;
+  const counts = cells.map((cell) => testCases(cell, rules));
   const tests = counts.reduce((n, c) => n + c.length, 0);
   const failures = counts.reduce((n, c) => n + c.filter((x) => x.failure).length, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs({ name: 'blockgate', tests, failures, errors: 0, skipped: 0 })}>`,
-    ...cells.map((cell) => suite(cell, plan)),
+    ...cells.map((cell) => suite(cell, rules, plan)),
     '</testsuites>',
     '',
   ].join('\n');
@@ -134,8 +142,8 @@ function errorDocument(all: readonly Problem[]): string {
 export const junitRenderer = {
   format: 'junit',
   errorsTo: 'stdout',
-  check: ({ decision, plan }) => document([cellOfDecision(decision)], plan),
-  matrix: (m) => document(matrixCells(m)),
-  whatIf: (w) => document(whatIfCells(w)),
+  check: ({ decision, plan }, ctx) => document([cellOfDecision(decision, ctx?.rules)], ctx, plan),
+  matrix: (m, ctx) => document(matrixCells(m, ctx?.rules), ctx),
+  whatIf: (w, ctx) => document(whatIfCells(w, ctx?.rules), ctx),
   error: (problems) => errorDocument(problems),
 } satisfies Renderer;

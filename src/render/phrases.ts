@@ -1,4 +1,7 @@
-// The phrases every format says the same way: a cell's name and the roles a blocker needs.
+// The phrases every format says the same way: a cell's name, the roles a blocker needs, and how
+// a rule's denial reads (SPEC 6: like a blocker's, named as a rule, which no grant can lift).
+
+import type { Denial } from '../engine/results.js';
 
 /** "apply@production", or "apply@production for QT001". */
 export function cellName(cell: { action: string; environment: string; target: string | null }): string {
@@ -6,11 +9,46 @@ export function cellName(cell: { action: string; environment: string; target: st
 }
 
 /** "all of: operator, owner" or "any of: operator, owner". */
-export function roleChoice(roles: readonly string[], mode: 'all' | 'any'): string {
-  return `${mode === 'all' ? 'all of' : 'any of'}: ${roles.join(', ')}`;
+export function roleChoice(roles: readonly string[], mode: 'all' | 'any' | null): string {
+  return `${mode === 'any' ? 'any of' : 'all of'}: ${roles.join(', ')}`;
 }
 
 /** "needs all of: operator, owner", or "no role can resolve it" when there is none. */
-export function rolesNeeded(roles: readonly string[], mode: 'all' | 'any'): string {
+export function rolesNeeded(roles: readonly string[], mode: 'all' | 'any' | null): string {
   return roles.length === 0 ? 'no role can resolve it' : `needs ${roleChoice(roles, mode)}`;
+}
+
+/** Whether a denial is a rule's (SPEC 6 `kind: "rule"`) rather than a blocker's. */
+export function isRuleDenial(d: Pick<Denial, 'kind'>): boolean {
+  return d.kind === 'rule';
+}
+
+/** What a rule's denial means for whoever wants the request allowed. */
+export const NO_GRANT_LIFTS_IT = 'no grant can lift it';
+
+/** "a rule denies this: <message>; no grant can lift it" (the message when known). */
+export function ruleDenies(message: string | null | undefined): string {
+  return `a rule denies this${message ? `: ${message}` : ''}; ${NO_GRANT_LIFTS_IT}`;
+}
+
+/** How a format names what denies: "B-1" for a blocker, "rule FREEZE" for a rule. */
+export function denierName(id: string, rule: boolean): string {
+  return rule ? `rule ${id}` : id;
+}
+
+/** A plan's unresolvable entry as a sentence's tail: why no grant closes it. */
+export function unresolvableWhy(reason: string, message?: string | null): string {
+  return reason === 'rule' ? ruleDenies(message) : `no grant can close it (${reason})`;
+}
+
+/** How many of a decision's denials are blockers' and how many rules'. */
+export function denialCounts(denials: readonly Pick<Denial, 'kind'>[]): { blockers: number; rules: number } {
+  const rules = denials.filter(isRuleDenial).length;
+  return { blockers: denials.length - rules, rules };
+}
+
+/** ", and 1 rule denies it" / ", and 2 rules deny it"; "" without rule denials. */
+export function rulesDenyingTail(rules: number): string {
+  if (rules === 0) return '';
+  return rules === 1 ? ', and 1 rule denies it' : `, and ${rules} rules deny it`;
 }

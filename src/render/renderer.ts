@@ -8,11 +8,24 @@ import type {
 
 export type { BlockerInfo, ReadinessReport };
 
+/** A rule as the policy bundle's seal declares it (SPEC 6): its file, and its `# METADATA` title and description. */
+export interface RuleMeta {
+  file: string;
+  title: string | null;
+  description: string | null;
+}
+
 export interface RenderContext {
   /** ANSI colour (only on a TTY, never with NO_COLOR). */
   color: boolean;
   /** Terminal width for wrapping. */
   width: number;
+  /**
+   * The rules of the bundle that decided, by id (its seal's `rules`): what a format shows of a
+   * rule beyond its denial (SARIF's rule descriptions, a matrix cell known only by its ids).
+   * Absent or empty for the shipped bundle, which has no rules.
+   */
+  rules?: Readonly<Record<string, RuleMeta>>;
 }
 
 import type { Finding, Report } from '../findings.js';

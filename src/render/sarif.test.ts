@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Log } from 'sarif';
 import type { Problem } from '../errors.js';
 import { describe, expect, it } from 'vitest';
-import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { CTX, PLAN, RULE_CTX, decision, denial, ruleDenial, ruleSample, sampleMatrix, sampleRuleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { artifactUri, sarifRenderer } from './sarif.js';
 
 /**
@@ -62,6 +62,44 @@ describe('sarif renderer', () => {
     expect(new Set(run.results!.map((r) => r.partialFingerprints!['blockgateCell/v1'])).size).toBe(3);
   });
 
+  it('check: a rule denial gets one rule named and described by its METADATA title and description, its result on the rule file', () => {
+    const { decision: d, plan } = ruleSample();
+    const run = parse(sarifRenderer.check({ decision: d, plan }, RULE_CTX)).runs[0]!;
+    expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(['B-1', 'FREEZE']);
+    expect(run.tool.driver.rules![1]).toEqual({
+      id: 'FREEZE', name: 'Change freeze',
+      shortDescription: { text: 'Change freeze' }, fullDescription: { text: 'No production apply inside a freeze window.' },
+      defaultConfiguration: { level: 'error' }, help: { text: 'Next action: next for FREEZE' },
+      properties: { kind: 'rule', source: 'rules/freeze.rego' },
+    });
+    const result = run.results![1]!;
+    expect([result.ruleId, result.ruleIndex]).toEqual(['FREEZE', 1]);
+    expect(result.message.text).toBe('apply@production is denied by rule FREEZE: a rule denies this: message of FREEZE; no grant can lift it. Next: next for FREEZE');
+    expect(result.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'rules/freeze.rego' } });
+    expect(result.properties).toMatchObject({ kind: 'rule', missing_roles: [], reasons: ['rule'] });
+    expect((run.properties!.plan as { instructions: string[] }).instructions.at(-1)).toBe('FREEZE: a rule denies this: message of FREEZE; no grant can lift it');
+  });
+
+  it('a rule without METADATA (or a bundle whose seal does not list it) is named by its id and described by its message', () => {
+    const run = parse(sarifRenderer.check({ decision: decision('apply', 'production', [ruleDenial('SOD', { next_action: null, source: 'rules/sod.rego' })]) }, RULE_CTX)).runs[0]!;
+    expect(run.tool.driver.rules![0]).toEqual({
+      id: 'SOD', name: 'SOD', shortDescription: { text: 'message of SOD' }, defaultConfiguration: { level: 'error' },
+      properties: { kind: 'rule', source: 'rules/sod.rego' },
+    });
+    const bare = parse(sarifRenderer.check({ decision: decision('apply', 'production', [ruleDenial('DYN')]) }, CTX)).runs[0]!;
+    expect(bare.tool.driver.rules![0]!.shortDescription).toEqual({ text: 'message of DYN' });
+  });
+
+  it('matrix: one rule per rule id, shared by the cells it denies; rows alone still name the rule from the seal', () => {
+    const { rows, detail } = sampleRuleMatrix();
+    const run = parse(sarifRenderer.matrix({ rows, ...detail }, RULE_CTX)).runs[0]!;
+    expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(['B-1', 'FREEZE']);
+    expect(run.results!.filter((r) => r.ruleId === 'FREEZE').map((r) => [r.ruleIndex, r.properties!.environment])).toEqual([[1, 'production'], [1, 'staging']]);
+    const bare = parse(sarifRenderer.matrix({ rows }, RULE_CTX)).runs[0]!;
+    expect(bare.tool.driver.rules![1]).toMatchObject({ id: 'FREEZE', name: 'Change freeze', fullDescription: { text: 'No production apply inside a freeze window.' } });
+    expect(bare.results!.find((r) => r.ruleId === 'FREEZE')!.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('rules/freeze.rego');
+  });
+
   it('an error is a run with no results, a failed invocation and a notification per problem (SPEC 3)', () => {
     const log = JSON.parse(sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)) as Log;
     const run = log.runs[0]!;
@@ -88,6 +126,11 @@ describe('sarif renderer', () => {
     ['matrix', () => { const { rows, detail } = sampleMatrix(); return sarifRenderer.matrix({ rows, ...detail }, CTX); }],
     ['matrix without detail', () => sarifRenderer.matrix({ rows: sampleMatrix().rows }, CTX)],
     ['what-if', () => sarifRenderer.whatIf({ ...sampleWhatIf(), blockers: sampleMatrix().detail.blockers! }, CTX)],
+    ['check with a rule denial', () => sarifRenderer.check(ruleSample(), RULE_CTX)],
+    ['check with a rule denial, no seal rules', () => sarifRenderer.check(ruleSample(), CTX)],
+    ['matrix with rule denials', () => { const { rows, detail } = sampleRuleMatrix(); return sarifRenderer.matrix({ rows, ...detail }, RULE_CTX); }],
+    ['matrix rows only, with seal rules', () => sarifRenderer.matrix({ rows: sampleRuleMatrix().rows }, RULE_CTX)],
+    ['what-if with rule denials', () => { const { rows, detail } = sampleRuleMatrix(); return sarifRenderer.whatIf({ before: rows, after: rows, changes: [], ...detail }, RULE_CTX); }],
     ['an input error', () => sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)],
     ['a usage error', () => sarifRenderer.error([USAGE], CTX)],
   ];

@@ -1,14 +1,14 @@
-// SARIF 2.1.0 for code-scanning tools: one rule per blocker id, one error result per denial,
-// located at the blocker's map file (and line, when known).
+// SARIF 2.1.0 for code-scanning tools: one rule per blocker or rule id, one error result per
+// denial, located at the blocker's map file (and line, when known) or at the rule's file.
 
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, Notification, ReportingDescriptor, Result, Run } from 'sarif';
 import type { Problem } from '../errors.js';
 import type { Plan, PolicyInfo } from '../gate/types.js';
-import { cellOfDecision, deniedVerb, itemOf, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
+import { cellOfDecision, deniedVerb, denierOf, isRule, itemOf, matrixCells, nextActionOf, problemOf, sourceOf, whatIfCells, type Cell, type CellDenial } from './cells.js';
 import { cellName } from './phrases.js';
-import type { MatrixDetail, MatrixResult, Renderer, WhatIfResult } from './renderer.js';
+import type { MatrixDetail, MatrixResult, RenderContext, Renderer, WhatIfResult } from './renderer.js';
 import { planSentences } from './text.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -21,7 +21,30 @@ export function artifactUri(file: string): string {
   return wellFormed.split('/').map((segment) => encodeURIComponent(segment)).join('/');
 }
 
+/**
+ * A rule's descriptor: named and described by its `# METADATA` title and description (from the
+ * seal), else by its id and the message it denied with.
+ */
+function ruleOfRule(d: CellDenial): ReportingDescriptor {
+  const message = d.denial?.item ?? null;
+  const title = d.rule?.title ?? null;
+  const description = d.rule?.description ?? null;
+  const next = nextActionOf(d);
+  const r: ReportingDescriptor = {
+    id: d.blocker_id,
+    name: title ?? d.blocker_id,
+    shortDescription: { text: title ?? message ?? `rule ${d.blocker_id}` },
+    defaultConfiguration: { level: 'error' },
+  };
+  if (description) r.fullDescription = { text: description };
+  if (next) r.help = { text: `Next action: ${next}` };
+  const file = sourceOf(d)?.file;
+  r.properties = { kind: 'rule', ...(file === undefined ? {} : { source: file }) };
+  return r;
+}
+
 function rule(d: CellDenial): ReportingDescriptor {
+  if (isRule(d)) return ruleOfRule(d);
   const item = itemOf(d);
   const next = nextActionOf(d);
   const r: ReportingDescriptor = {
@@ -46,7 +69,7 @@ function result(cell: Cell, d: CellDenial, ruleIndex: number): Result {
   const problem = problemOf(d);
   const next = nextActionOf(d);
   const verb = deniedVerb(cell);
-  let text = `${cellName(cell)} ${verb} by ${d.blocker_id}${problem === '' ? '' : `: ${problem}`}.`;
+  let text = `${cellName(cell)} ${verb} by ${denierOf(d)}${problem === '' ? '' : `: ${problem}`}.`;
   if (next) text += ` Next: ${next}`;
   const r: Result = { ruleId: d.blocker_id, ruleIndex, level: 'error', message: { text } };
   const source = sourceOf(d);
@@ -62,6 +85,7 @@ function result(cell: Cell, d: CellDenial, ruleIndex: number): Result {
   r.partialFingerprints = { 'blockgateCell/v1': `${cellName(cell)}/${d.blocker_id}` };
   const properties: Record<string, unknown> = { action: cell.action, environment: cell.environment, target: cell.target };
   if (d.denial) {
+    if (isRule(d)) properties.kind = 'rule';
     properties.missing_roles = d.denial.missing_roles;
     properties.reasons = d.denial.reasons;
   }
@@ -97,12 +121,12 @@ function checkLog(cell: Cell, plan: Plan | undefined): string {
   const d = cell.decision!;
   const props: Record<string, unknown> = { request: d.request, allowed: d.allowed };
   if (d.warnings.length > 0) props.warnings = d.warnings;
-  if (plan && !d.allowed) props.plan = { ...plan, instructions: planSentences(plan) };
+  if (plan && !d.allowed) props.plan = { ...plan, instructions: planSentences(plan, undefined, d.denials) };
   return log([cell], props, d.policy);
 }
 
-function matrixLog(m: MatrixResult): string {
-  const cells = matrixCells(m);
+function matrixLog(m: MatrixResult, ctx?: RenderContext): string {
+  const cells = matrixCells(m, ctx?.rules);
   const at = cells.find((c) => c.decision)?.decision?.request.at;
   const props: Record<string, unknown> = {
     cells: cells.length, allowed_cells: cells.filter((c) => c.allowed).length, ...(at ? { at } : {}),
@@ -110,8 +134,8 @@ function matrixLog(m: MatrixResult): string {
   return log(cells, props, policyOf(cells, m));
 }
 
-function whatIfLog(w: WhatIfResult): string {
-  const cells = whatIfCells(w);
+function whatIfLog(w: WhatIfResult, ctx?: RenderContext): string {
+  const cells = whatIfCells(w, ctx?.rules);
   return log(cells, { changes: w.changes, allowed_cells: cells.filter((c) => c.allowed).length }, policyOf(cells, w));
 }
 
@@ -145,8 +169,8 @@ function errorLog(all: readonly Problem[]): string {
 export const sarifRenderer = {
   format: 'sarif',
   errorsTo: 'stdout',
-  check: ({ decision, plan }) => checkLog(cellOfDecision(decision), plan),
-  matrix: (m) => matrixLog(m),
-  whatIf: (w) => whatIfLog(w),
+  check: ({ decision, plan }, ctx) => checkLog(cellOfDecision(decision, ctx?.rules), plan),
+  matrix: (m, ctx) => matrixLog(m, ctx),
+  whatIf: (w, ctx) => whatIfLog(w, ctx),
   error: (problems) => errorLog(problems),
 } satisfies Renderer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CTX, PLAN, decision, denial, sampleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
+import { CTX, PLAN, RULE_CTX, decision, denial, ruleDenial, ruleSample, sampleMatrix, sampleRuleMatrix, sampleWhatIf } from '../../test/support/render-samples.js';
 import { planSentences, textRenderer, wrap } from './text.js';
 
 describe('text renderer', () => {
@@ -18,6 +18,42 @@ describe('text renderer', () => {
     expect(out).toContain('  missing   operator (needs all of: operator, owner)');
     expect(out).toContain('  next      next for B-1');
     expect(out).toContain('To allow it\n  operator: grant apply@production resolving B-1, B-2, with evidence');
+  });
+
+  it('check: a rule denial is named as a rule, with its message, that no grant lifts it, and its file; no roles, no null', () => {
+    const { decision: d, plan } = ruleSample();
+    const out = textRenderer.check({ decision: d, plan }, RULE_CTX);
+    expect(out).toContain('1 of 2 applicable blockers is not satisfied, and 1 rule denies it.');
+    expect(out).toContain([
+      'FREEZE (rule)',
+      '  message of FREEZE',
+      '  why       rule: a rule denies this; no grant can lift it',
+      '  next      next for FREEZE',
+      '  source    rules/freeze.rego',
+    ].join('\n'));
+    expect(out).toContain('  FREEZE: a rule denies this: message of FREEZE; no grant can lift it');
+    const rule = out.slice(out.indexOf('FREEZE (rule)'), out.indexOf('Satisfied'));
+    expect(rule).not.toMatch(/needs|missing|null/);
+  });
+
+  it('check: denied by rules alone, every applicable blocker satisfied', () => {
+    const out = textRenderer.check({ decision: decision('apply', 'production', [ruleDenial('FREEZE'), ruleDenial('SOD')], ['B-3']) }, CTX);
+    expect(out).toMatch(/^DENIED {2}apply in production at \S+\nThe one applicable blocker is satisfied, and 2 rules deny it\.\n/);
+  });
+
+  it('a plan: a rule denial is unresolvable, with its message when the decision is known', () => {
+    const { decision: d, plan } = ruleSample();
+    expect(planSentences(plan).at(-1)).toBe('FREEZE: a rule denies this; no grant can lift it');
+    expect(planSentences(plan, undefined, d.denials).at(-1)).toBe('FREEZE: a rule denies this: message of FREEZE; no grant can lift it');
+    expect(textRenderer.plan!(plan, CTX)).toContain('  FREEZE: a rule denies this; no grant can lift it\n');
+  });
+
+  it('matrix: a cell a rule denies counts and names the rule like a blocker', () => {
+    const { rows, detail } = sampleRuleMatrix();
+    const out = textRenderer.matrix({ rows, ...detail }, RULE_CTX);
+    expect(out).toContain('apply    denied 2    allowed');
+    expect(out).toContain('cutover  denied 1    denied 1');
+    expect(out).toContain('  apply@production: B-1, FREEZE\n  cutover@production: B-1\n  cutover@staging: FREEZE\n');
   });
 
   it('matrix: a compact table; what-if marks the changed cells', () => {

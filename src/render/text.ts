@@ -4,7 +4,7 @@ import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { visibleDeep } from './escape.js';
-import { cellName, roleChoice } from './phrases.js';
+import { cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, roleChoice, rulesDenyingTail, unresolvableWhy } from './phrases.js';
 import type { CheckResult, Finding, RenderContext, Renderer, Report } from './renderer.js';
 
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
@@ -62,6 +62,7 @@ function requestLine(d: Decision): string {
 }
 
 function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
+  if (isRuleDenial(d)) return ruleBlock(d, ctx, paint);
   const lines = [paint(d.blocker_id, 'bold', 'yellow')];
   if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
   const needs = d.required_roles.length === 0 ? 'no role' : roleChoice(d.required_roles, d.mode);
@@ -72,21 +73,35 @@ function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
   return lines.join('\n');
 }
 
-/** A plan as instructions, one sentence each: "owner: grant apply@production resolving A, B". */
-export function planSentences(plan: Plan, bold: (text: string) => string = (t) => t): string[] {
+/** A rule's denial: its message, that no grant lifts it, what to do and the rule's file. */
+function ruleBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
+  const lines = [`${paint(d.blocker_id, 'bold', 'yellow')} ${paint('(rule)', 'dim')}`];
+  if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
+  lines.push(field('why', `rule: a rule denies this; ${NO_GRANT_LIFTS_IT}`, ctx, paint));
+  if (d.next_action) lines.push(field('next', d.next_action, ctx, paint));
+  lines.push(field('source', d.source, ctx, paint));
+  return lines.join('\n');
+}
+
+/**
+ * A plan as instructions, one sentence each: "owner: grant apply@production resolving A, B".
+ * With the decision's denials, a rule's unresolvable entry says the rule's message.
+ */
+export function planSentences(plan: Plan, bold: (text: string) => string = (t) => t, denials: readonly Denial[] = []): string[] {
   if (plan.allowed) return ['Nothing to grant: the request is already allowed.'];
   const lines: string[] = [];
   for (const g of plan.grants_needed) {
     const evidence = g.evidence_required ? ', with evidence' : '';
     lines.push(`${bold(`${g.role}:`)} grant ${cellName(g)} resolving ${g.resolves.join(', ')}${evidence}`);
   }
-  for (const u of plan.unresolvable) lines.push(`${bold(u.blocker_id)}: no grant can close it (${u.reason})`);
+  const messages = new Map(denials.filter(isRuleDenial).map((d) => [d.blocker_id, d.item]));
+  for (const u of plan.unresolvable) lines.push(`${bold(u.blocker_id)}: ${unresolvableWhy(u.reason, messages.get(u.blocker_id))}`);
   if (plan.grants_needed.length === 0 && plan.unresolvable.length === 0) lines.push('No grant can allow this request.');
   return lines;
 }
 
-function planLines(plan: Plan, ctx: RenderContext, paint: Paint): string[] {
-  return planSentences(plan, (t) => paint(t, 'bold')).map((line) => wrap(line, ctx.width, 2));
+function planLines(plan: Plan, ctx: RenderContext, paint: Paint, denials: readonly Denial[] = []): string[] {
+  return planSentences(plan, (t) => paint(t, 'bold'), denials).map((line) => wrap(line, ctx.width, 2));
 }
 
 function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContext): string {
@@ -94,11 +109,12 @@ function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContex
   const out: string[] = [];
   const verdict = decision.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
   out.push(`${verdict}  ${requestLine(decision)}`);
-  const n = decision.denials.length;
+  const { blockers: n, rules } = denialCounts(decision.denials);
   const applicable = n + decision.satisfied.length;
-  out.push(decision.allowed
-    ? `${applicable === 0 ? 'No blocker applies' : applicable === 1 ? 'The one applicable blocker is satisfied' : `All ${applicable} applicable blockers are satisfied`}.`
-    : `${n} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} ${n === 1 ? 'is' : 'are'} not satisfied.`);
+  const satisfied = `${applicable === 0 ? 'No blocker applies' : applicable === 1 ? 'The one applicable blocker is satisfied' : `All ${applicable} applicable blockers are satisfied`}`;
+  out.push(decision.allowed || n === 0
+    ? `${satisfied}${rulesDenyingTail(rules)}.`
+    : `${n} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} ${n === 1 ? 'is' : 'are'} not satisfied${rulesDenyingTail(rules)}.`);
   for (const d of decision.denials) out.push('', denialBlock(d, ctx, paint));
   if (decision.satisfied.length > 0) {
     out.push('', paint('Satisfied', 'bold'));
@@ -114,7 +130,7 @@ function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContex
   }
   if (plan !== undefined && !decision.allowed) {
     out.push('', paint('To allow it', 'bold'));
-    for (const line of planLines(plan, ctx, paint)) out.push(`  ${line}`);
+    for (const line of planLines(plan, ctx, paint, decision.denials)) out.push(`  ${line}`);
   }
   out.push('', paint(`policy ${decision.policy.revision} (sha256 ${decision.policy.sha256.slice(0, 12)})`, 'dim'));
   return `${out.join('\n')}\n`;

@@ -2,17 +2,57 @@
 
 import type { Denial } from '../../src/engine/results.js';
 import type { BlockerInfo, Decision, MatrixRow, Plan, WhatIf } from '../../src/gate/types.js';
-import type { MatrixDetail } from '../../src/render/renderer.js';
+import type { MatrixDetail, RuleMeta } from '../../src/render/renderer.js';
 
 export const POLICY = { revision: 'rev0123456789abc', sha256: 'a'.repeat(64) };
 export const AT = '2026-11-25T12:00:00.000Z';
 
 export function denial(id: string, extra: Partial<Denial> = {}): Denial {
   return {
-    blocker_id: id, item: `item of ${id}`, next_action: `next for ${id}`, actor_needed: 'owner + operator',
+    kind: 'blocker', blocker_id: id, item: `item of ${id}`, next_action: `next for ${id}`, actor_needed: 'owner + operator',
     blocks: ['production'], required_roles: ['operator', 'owner'], mode: 'all', missing_roles: ['operator'],
     reasons: ['missing-grant'], source: 'maps/readiness.json', ...extra,
   };
+}
+
+/** A rule's denial as SPEC 6 shapes it: the rule's message and file, no roles, mode and actor null. */
+export function ruleDenial(id: string, extra: Partial<Denial> = {}): Denial {
+  return {
+    kind: 'rule', blocker_id: id, item: `message of ${id}`, next_action: `next for ${id}`, actor_needed: null,
+    blocks: [], required_roles: [], mode: null, missing_roles: [], reasons: ['rule'], source: 'rules/freeze.rego', ...extra,
+  };
+}
+
+/** The seal's `rules` for FREEZE (which denies in the samples) and SOD (which does not). */
+export const RULES: Record<string, RuleMeta> = {
+  FREEZE: { file: 'rules/freeze.rego', title: 'Change freeze', description: 'No production apply inside a freeze window.' },
+  SOD: { file: 'rules/sod.rego', title: null, description: null },
+};
+
+/** The render context of a bundle with RULES. */
+export const RULE_CTX = { color: false, width: 80, rules: RULES };
+
+/** apply@production denied by blocker B-1 and rule FREEZE; its plan lists FREEZE as unresolvable. */
+export function ruleSample(): { decision: Decision; plan: Plan } {
+  return {
+    decision: decision('apply', 'production', [denial('B-1'), ruleDenial('FREEZE')], ['B-3']),
+    plan: { ...PLAN, unresolvable: [{ blocker_id: 'FREEZE', reason: 'rule' }] },
+  };
+}
+
+/** Like sampleMatrix, with rule FREEZE denying apply@production and cutover@staging (alone). */
+export function sampleRuleMatrix(): { rows: MatrixRow[]; detail: MatrixDetail; decisions: Decision[] } {
+  const decisions = [
+    decision('apply', 'production', [denial('B-1'), ruleDenial('FREEZE')], ['B-3']),
+    decision('apply', 'staging', [], ['B-3']),
+    decision('cutover', 'production', [denial('B-1')]),
+    decision('cutover', 'staging', [ruleDenial('FREEZE')]),
+  ];
+  const rows = decisions.map((d) => ({
+    action: d.request.action, environment: d.request.environment, allowed: d.allowed, denials: d.denials.map((x) => x.blocker_id),
+  }));
+  const blockers = ['B-1', 'B-3'].map((id, i) => blocker(id, { line: 10 * (i + 1) }));
+  return { rows, decisions, detail: { blockers, decisions, policy: POLICY } };
 }
 
 export function decision(action: string, environment: string, denials: Denial[], satisfied: string[] = [], extra: Partial<Decision> = {}): Decision {
