@@ -12,6 +12,10 @@ export interface CheckOptions {
   explainPlan?: boolean;
   /** Append the decision to this hash-chained log (`--decision-log`). */
   decisionLog?: string;
+  /** The id the logged decision carries (default: a fresh UUID): `exec` hands it to the command. */
+  decisionId?: string;
+  /** The command line the decision gates (`exec`), logged with it. */
+  command?: readonly string[];
 }
 
 export interface CheckAnswer { decision: Decision; plan?: Plan }
@@ -23,12 +27,12 @@ export interface CheckAnswer { decision: Decision; plan?: Plan }
  */
 export async function checkRequest(options: GateOptions, request: Request, check: CheckOptions = {}, bundle?: SealedBundle): Promise<CheckAnswer> {
   const logFile = check.decisionLog;
-  const gate = await openLogged(options, bundle, request, logFile);
+  const gate = await openLogged(options, bundle, request, logFile, check);
   const decided = gate.decide(request);
   const plan = check.explainPlan === true ? gate.plan(request) : undefined;
   if (logFile !== undefined) {
     const { appendDecision, draftOfDecision } = await decisionLog();
-    await appendDecision(logFile, draftOfDecision(decided));
+    await appendDecision(logFile, withCommand(draftOfDecision(decided, undefined, check.decisionId), check.command));
   }
   const { decision } = decided;
   return plan === undefined ? { decision } : { decision, plan };
@@ -41,7 +45,7 @@ async function decisionLog() {
 }
 
 /** Opens the gate; when the inputs are invalid, that fail-closed answer is logged too. */
-async function openLogged(options: GateOptions, bundle: SealedBundle | undefined, request: Request, logFile: string | undefined): Promise<Gate> {
+async function openLogged(options: GateOptions, bundle: SealedBundle | undefined, request: Request, logFile: string | undefined, check: CheckOptions): Promise<Gate> {
   try {
     return await openGate(options, bundle);
   } catch (e) {
@@ -49,10 +53,15 @@ async function openLogged(options: GateOptions, bundle: SealedBundle | undefined
     const { appendDecision, draftOfError, requestEchoOf } = await decisionLog();
     const echo = requestEcho(request, requestEchoOf);
     if (e instanceof BlockgateError && isInputError(e.code) && echo !== undefined) {
-      await appendDecision(logFile, draftOfError(echo, e));
+      await appendDecision(logFile, withCommand(draftOfError(echo, e, undefined, check.decisionId), check.command));
     }
     throw e;
   }
+}
+
+/** A log line with the command line it gated, when there is one. */
+function withCommand<T extends object>(draft: T, command: readonly string[] | undefined): T {
+  return command === undefined ? draft : { ...draft, command: [...command] };
 }
 
 /** The request as a log line records it, or undefined when the request itself is malformed. */

@@ -31,6 +31,7 @@ export const decisionLogRecordSchema = {
     },
     allowed: { type: 'boolean' },
     denials: { type: 'array', items: { type: 'string' } },
+    command: { type: 'array', minItems: 1, items: { type: 'string' } },
     error: {
       type: 'object',
       additionalProperties: false,

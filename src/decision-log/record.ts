@@ -21,6 +21,8 @@ export interface DecisionLogDraft {
   allowed: boolean;
   /** Blocker ids of the denials, in the decision's order. */
   denials: string[];
+  /** The command line the decision gated (`blockgate exec`), when it gated one. */
+  command?: string[];
   /** Present when the answer was a fail-closed error (inputs invalid): nothing was decided. */
   error?: { code: ErrorCode; message: string };
   /** The sealed bundle that decided; null for an error answer. */
@@ -37,7 +39,7 @@ export interface DecisionLogRecord extends DecisionLogDraft {
 }
 
 /** The order fields are written in, so a log reads well; the hash does not depend on it. */
-const LINE_ORDER = ['seq', 'decision_id', 'timestamp', 'request', 'allowed', 'denials', 'error', 'policy', 'ledger_head', 'prev'] as const;
+const LINE_ORDER = ['seq', 'decision_id', 'timestamp', 'request', 'allowed', 'denials', 'command', 'error', 'policy', 'ledger_head', 'prev'] as const;
 
 export function draftOfDecision(answer: DecisionWithHead, now: number = Date.now(), id: string = randomUUID()): DecisionLogDraft {
   const { decision, ledgerHead } = answer;
