@@ -48,27 +48,30 @@ lint-rego: $(REGAL)
 # The hash of the policy sources (tests excluded): each path and content, NUL-separated.
 source_sha256 = $$(for f in $(POLICY_SOURCES); do printf '%s\0' "$$f"; cat "$$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
 
-## bundle: compile policies/ to bundles/policy.wasm and write the seal.
-bundle: $(OPA)
-	$(OPA) check --strict policies/
-	@rm -rf .out/bundle && mkdir -p .out/bundle
-	$(OPA) build -t wasm $(ENTRYPOINTS) -o .out/bundle/bundle.tar.gz $(POLICY_SOURCES)
-	tar -xzf .out/bundle/bundle.tar.gz -C .out/bundle /policy.wasm
-	cp .out/bundle/policy.wasm bundles/policy.wasm
-	src=$(source_sha256); wasm=$$(sha256sum bundles/policy.wasm | cut -d' ' -f1); \
-	printf '{\n  "bundle": "policy.wasm",\n  "sha256": "%s",\n  "opa_version": "%s",\n  "source_sha256": "%s",\n  "revision": "%s",\n  "entrypoints": ["blockgate/decision", "blockgate/plan", "blockgate/lint", "blockgate/breakpoints"]\n}\n' \
-	  "$$wasm" "$(OPA_VERSION)" "$$src" "$${src:0:16}" > bundles/seal.json
-	@echo "sealed bundles/policy.wasm"
+# The one build path: buildRules without rules (what `blockgate build` runs), into $(1).
+build_bundle = OPA_BIN=$(OPA) OUT_DIR=$(1) node --input-type=module -e 'const { buildRules } = await import("./dist/rules/build.js"); \
+  try { const r = await buildRules({ out: process.env.OUT_DIR, opa: process.env.OPA_BIN }); console.log(`sealed $${r.bundle} (revision $${r.seal.revision})`); } \
+  catch (e) { console.error(e.message); process.exit(1); }'
 
-## check-bundle: fail when bundles/ is stale against policies/ (sources changed, or bytes differ).
-check-bundle: $(OPA)
+## bundle: compile policies/ into bundles/ in OPA's bundle format (bundle.tar.gz) and write its seal (seal.json).
+bundle: setup $(OPA)
+	$(OPA) check --strict policies/
+	@$(call build_bundle,bundles)
+	@rm -f bundles/policy.wasm
+
+## check-bundle: fail when bundles/ is stale against policies/ (sources changed, or the built
+## files differ). The tarballs' contents are compared, not their bytes: tar and gzip headers are not the policy.
+check-bundle: setup $(OPA)
 	@src=$(source_sha256); sealed=$$(sed -n 's/.*"source_sha256": "\([0-9a-f]*\)".*/\1/p' bundles/seal.json); \
 	if [ "$$src" != "$$sealed" ]; then echo "bundles/ is stale: policies/ changed since the bundle was sealed; run 'make bundle' and commit bundles/"; exit 1; fi
-	@rm -rf .out/check && mkdir -p .out/check
-	@$(OPA) build -t wasm $(ENTRYPOINTS) -o .out/check/bundle.tar.gz $(POLICY_SOURCES)
-	@tar -xzf .out/check/bundle.tar.gz -C .out/check /policy.wasm
-	@if ! cmp -s .out/check/policy.wasm bundles/policy.wasm; then echo "bundles/policy.wasm differs from a fresh build of policies/; run 'make bundle' and commit bundles/"; exit 1; fi
-	@wasm=$$(sha256sum bundles/policy.wasm | cut -d' ' -f1); grep -q "\"sha256\": \"$$wasm\"" bundles/seal.json || { echo "bundles/seal.json does not match bundles/policy.wasm; run 'make bundle'"; exit 1; }
+	@rm -rf .out/check && mkdir -p .out/check/fresh .out/check/shipped
+	@$(call build_bundle,.out/check/out) >/dev/null
+	@tar -xzf .out/check/out/bundle.tar.gz -C .out/check/fresh 2>&1 | { grep -v 'Removing leading' || true; }
+	@tar -xzf bundles/bundle.tar.gz -C .out/check/shipped 2>&1 | { grep -v 'Removing leading' || true; }
+	@if ! cmp -s .out/check/fresh/policy.wasm .out/check/shipped/policy.wasm; then echo "the policy.wasm in bundles/bundle.tar.gz differs from a fresh build of policies/; run 'make bundle' and commit bundles/"; exit 1; fi
+	@if ! diff -r .out/check/fresh .out/check/shipped >/dev/null; then echo "bundles/bundle.tar.gz holds other files than a fresh build of policies/ (manifest, data or sources); run 'make bundle' and commit bundles/"; exit 1; fi
+	@sum=$$(sha256sum bundles/bundle.tar.gz | cut -d' ' -f1); grep -q "\"sha256\": \"$$sum\"" bundles/seal.json || { echo "bundles/seal.json does not match bundles/bundle.tar.gz; run 'make bundle'"; exit 1; }
+	@if [ -e bundles/policy.wasm ]; then echo "bundles/policy.wasm is left from the old format; run 'make bundle'"; exit 1; fi
 	@echo "bundles/ is up to date with policies/"
 
 test-rego: $(OPA)

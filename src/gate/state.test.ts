@@ -68,7 +68,7 @@ describe('the policy bundle: read and checked once, then handed on', () => {
     const gate = await openGate({ ...FIX7, bundleDir: dir });
     const bundle = gate.loaded.bundle;
     // The bytes on disk change after the check: the gate keeps running the ones it checked.
-    writeFileSync(join(dir, 'policy.wasm'), Buffer.from('tampered'));
+    writeFileSync(join(dir, 'bundle.tar.gz'), Buffer.from('tampered'));
     await gate.reload();
     expect(gate.loaded.bundle).toBe(bundle);
     expect(gate.check({ action: 'apply', environment: 'production', at: AT }).allowed).toBe(false);

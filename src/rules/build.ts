@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlockgateError, located } from '../errors.js';
-import { ENTRYPOINTS, type Seal } from '../engine/bundle.js';
+import { BUNDLE_FILE, ENTRYPOINTS, SEAL_FILE, type RuleInfo, type Seal } from '../engine/bundle.js';
 import { readOpaBundle } from '../engine/opa-bundle.js';
 import { hostBuiltinNames } from '../engine/time-builtins.js';
 import { replaceFile } from '../fs/atomic.js';
@@ -21,9 +21,7 @@ import { findOpa, opaFailure, opaVersion, RULE_BUILD, ruleError, runOpa } from '
 export const POLICY_DIR = fileURLToPath(new URL('../../policies/blockgate/', import.meta.url));
 const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
 
-/** The file name of the bundle and of its seal in a bundle directory. */
-export const BUNDLE_FILE = 'bundle.tar.gz';
-export const SEAL_FILE = 'seal.json';
+export { BUNDLE_FILE, SEAL_FILE, type RuleInfo };
 
 /** The one namespace a rules data.json may fill (never data.world or data.blockgate). */
 export const RULES_DATA_ROOT = 'blockgate_rules_config';
@@ -31,22 +29,8 @@ export const RULES_DATA_ROOT = 'blockgate_rules_config';
 /** The outputs a rule may define in package blockgate.rules (SPEC 6, design "Rule outputs"). */
 const RULE_OUTPUTS = ['deny', 'warn', 'breakpoints'] as const;
 
-export interface RuleInfo {
-  /** The rules file that defines the id, as the user named it (--rules DIR joined with its path). */
-  file: string;
-  title: string | null;
-  description: string | null;
-}
-
-/** seal.json of a built bundle (design "Bundle format"). */
-export interface RulesSeal extends Seal {
-  view_version: number;
-  blockgate_version: string;
-  rules: Record<string, RuleInfo>;
-  /** Rules files with a deny or warn whose id is not a literal: a denial with an id not in `rules` came from one of them. */
-  dynamic_rules: string[];
-  signed: boolean;
-}
+/** seal.json of a built bundle: the one seal format (src/engine/bundle.ts). */
+export type RulesSeal = Seal;
 
 export interface BuildRulesOptions {
   /**

@@ -3,7 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlockgateError, located, type ErrorCode, type Problem } from '../errors.js';
 
@@ -43,13 +43,14 @@ function executable(path: string): boolean {
 /** The opa to run: `given` (which must exist), else the first on PATH, else the package's. `io` (exit 1) when none. */
 export function findOpa(given?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (given !== undefined) {
-    if (executable(given)) return given;
+    // Absolute: opa runs in a staging directory, where a relative path would name nothing.
+    if (executable(given)) return resolve(given);
     throw new BlockgateError('io', `--opa ${given}: no executable opa there; ${INSTALL_HINT}`, { file: given });
   }
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, 'opa');
-    if (executable(candidate)) return candidate;
+    if (executable(candidate)) return resolve(candidate);
   }
   if (executable(PACKAGE_OPA)) return PACKAGE_OPA;
   throw new BlockgateError('io', `no opa found (not on the PATH, not at ${PACKAGE_OPA}); ${INSTALL_HINT}`);

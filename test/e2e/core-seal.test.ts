@@ -16,7 +16,7 @@ const AT = '2026-11-25T12:00:00Z';
 const LEDGER = `${FIX7}/grants.jsonl`;
 
 const flipped = packageCopy();
-const wasm = join(flipped, 'bundles/policy.wasm');
+const wasm = join(flipped, 'bundles/bundle.tar.gz');
 const bytes = readFileSync(wasm);
 bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
 writeFileSync(wasm, bytes);
@@ -30,9 +30,9 @@ const COMMANDS: Array<[string, string[]]> = [
   ['validate', ['validate', '--blockers', SEED, '--ledger', LEDGER, '--trust', TRUST]],
 ];
 
-describe('a byte flipped in bundles/policy.wasm (on a copy of the package)', () => {
+describe('a byte flipped in bundles/bundle.tar.gz (on a copy of the package)', () => {
   it('the real bundle is untouched, and an unmodified copy runs', () => {
-    expect(readFileSync(join(ROOT, 'bundles/policy.wasm')).equals(bytes)).toBe(false);
+    expect(readFileSync(join(ROOT, 'bundles/bundle.tar.gz')).equals(bytes)).toBe(false);
     const clean = packageCopy();
     const r = run(clean, [...COMMANDS[0]![1], '--format', 'json'], work);
     expect(r.code, r.stdout + r.stderr).toBe(2);
@@ -41,7 +41,7 @@ describe('a byte flipped in bundles/policy.wasm (on a copy of the package)', () 
 
   it.each(COMMANDS)('%s exits 1 with bundle-seal', (_, args) => {
     const r = run(flipped, [...args, '--format', 'json'], work);
-    expectError(r, 'bundle-seal', 1, 'policy.wasm', /seal/);
+    expectError(r, 'bundle-seal', 1, 'bundle.tar.gz', /seal/);
   });
 
   it('text: the message on stderr says the bundle does not match its seal', () => {
@@ -49,17 +49,17 @@ describe('a byte flipped in bundles/policy.wasm (on a copy of the package)', () 
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('bundle-seal');
-    expect(r.stderr).toContain('policy.wasm');
+    expect(r.stderr).toContain('bundle.tar.gz');
   });
 
   it('ledger verify exits 1 with bundle-seal', () => {
     const r = run(flipped, ['ledger', 'verify', '--ledger', LEDGER, '--trust', TRUST, '--format', 'json'], work);
-    expectError(r, 'bundle-seal', 1, 'policy.wasm');
+    expectError(r, 'bundle-seal', 1, 'bundle.tar.gz');
   });
 
   it('ledger keygen exits 1 with bundle-seal and writes no key', () => {
     const r = run(flipped, ['ledger', 'keygen', '--id', 'k', '--role', 'owner', '--out', 'keygen/k.key', '--format', 'json'], work);
-    expectError(r, 'bundle-seal', 1, 'policy.wasm');
+    expectError(r, 'bundle-seal', 1, 'bundle.tar.gz');
     expect(existsSync(join(work, 'keygen/k.key'))).toBe(false);
   });
 
@@ -67,14 +67,14 @@ describe('a byte flipped in bundles/policy.wasm (on a copy of the package)', () 
     const ledger = put(work, 'append/grants.jsonl', readFileSync(LEDGER, 'utf8'));
     const r = run(flipped, ['ledger', 'append', '--ledger', ledger, '--key', keyFile('owner-1'), '--key-id', 'owner-1', '--trust', TRUST,
       '--id', 'G-NEW', '--action', 'apply', '--env', 'staging', '--resolves', 'FIX7-P0-PLAN-SEPARATE-AUTH-1', '--format', 'json'], work);
-    expectError(r, 'bundle-seal', 1, 'policy.wasm');
+    expectError(r, 'bundle-seal', 1, 'bundle.tar.gz');
     expect(readFileSync(ledger, 'utf8')).toBe(readFileSync(LEDGER, 'utf8'));
   });
 
-  it('a missing policy.wasm is bundle-seal too', () => {
+  it('a missing bundle.tar.gz is bundle-seal too', () => {
     const pkg = packageCopy();
-    rmSync(join(pkg, 'bundles/policy.wasm'));
-    expectError(run(pkg, [...COMMANDS[0]![1], '--format', 'json'], work), 'bundle-seal', 1, 'policy.wasm');
+    rmSync(join(pkg, 'bundles/bundle.tar.gz'));
+    expectError(run(pkg, [...COMMANDS[0]![1], '--format', 'json'], work), 'bundle-seal', 1, 'bundle.tar.gz');
   });
 
   it('a seal that names another digest is bundle-seal', () => {

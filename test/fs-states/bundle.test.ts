@@ -1,6 +1,6 @@
 // File-system states for the policy bundle (src/engine/bundle.ts, not H3's): the bundle
 // directory and its two files. Kept apart so its owner can take it on. Library level: there is
-// no --bundle flag yet.
+// (the --bundle flag reads the same directory through readSealedBundle).
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ const SAYS: Record<(typeof STATES)[number], RegExp> = {
   'over the size limit': /limit/,
 };
 
-describe.each(['policy.wasm', 'seal.json'])('bundle file %s', (name) => {
+describe.each(['bundle.tar.gz', 'seal.json'])('bundle file %s', (name) => {
   it.each(STATES)('%s', async (state) => {
     const dir = join(scratch('bundle'), 'bundle');
     mkdirSync(dir);

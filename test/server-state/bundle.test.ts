@@ -18,7 +18,7 @@ describe('the live gate and its policy bundle', () => {
     const options = { ...FIX7, bundleDir: dir };
     const gate = await openGate(options);
     const live = new LiveGate(options, gate, 0, () => 'unchanged');
-    writeFileSync(join(dir, 'policy.wasm'), Buffer.from('not the sealed bytes'));
+    writeFileSync(join(dir, 'bundle.tar.gz'), Buffer.from('not the sealed bytes'));
     const status = live.reload(1);
     expect(status.ready).toBe(true);
     if (!status.ready) return;

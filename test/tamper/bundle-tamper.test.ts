@@ -3,8 +3,7 @@
 // that evaluates the policy exit 1 with `bundle-seal`, never a stack trace, never "allowed".
 
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +11,18 @@ import { openGate } from '../../src/index.js';
 import { BlockgateError } from '../../src/errors.js';
 import { PACKAGE_ROOT, runAll, runCli, snapshotPackage, stackTraceIn, type Run } from '../bad-input/run-cli.js';
 import { FIX7_LEDGER, FIX7_MAP, TRUST } from './ledgers.js';
+import { FILES, MANIFEST, repacked, SEAL, SEAL_TEXT, sealFor, sealWith, sealWithout, sha, TARBALL, withManifest } from './bundle-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-bundle-tamper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const WASM = readFileSync(join(PACKAGE_ROOT, 'bundles/policy.wasm'));
-const SEAL_TEXT = readFileSync(join(PACKAGE_ROOT, 'bundles/seal.json'), 'utf8');
-const SEAL = JSON.parse(SEAL_TEXT) as Record<string, unknown>;
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+// The bundle is OPA's tarball (bundles/bundle.tar.gz): its bytes are tampered with as the module's were.
+const WASM = TARBALL;
+const INNER_WASM = Buffer.from(FILES.get('policy.wasm')!);
 
 interface BundleCase {
   name: string;
-  wasm?: Buffer | null; // null: the file removed
+  wasm?: Buffer | null; // bundle.tar.gz; null: the file removed
   seal?: string | null;
   /** A reported bug: expected to fail until fixed. */
   bug?: string;
@@ -34,15 +33,13 @@ const flip = (at: number, length = 1): Buffer => {
   for (let i = at; i < Math.min(at + length, b.length); i++) b[i] = b[i]! ^ 0xff;
   return b;
 };
-const sealWith = (patch: Record<string, unknown>) => `${JSON.stringify({ ...SEAL, ...patch }, null, 2)}\n`;
-const sealWithout = (field: string) => { const { [field]: _gone, ...rest } = SEAL; return `${JSON.stringify(rest, null, 2)}\n`; };
 const n = WASM.length;
 
-/** An older build of the policy, from git history: a valid module, not the sealed one. */
+/** An older build of the policy, from git history (a valid module, not the sealed one), packed as the bundle's policy.wasm. */
 function olderWasm(): Buffer | undefined {
   try {
     const older = execFileSync('git', ['-C', PACKAGE_ROOT, 'show', '9fb4c1b:bundles/policy.wasm'], { maxBuffer: 16 << 20 });
-    return older.equals(WASM) ? undefined : older;
+    return older.equals(INNER_WASM) ? undefined : repacked({ 'policy.wasm': older });
   } catch {
     return undefined;
   }
@@ -85,6 +82,20 @@ const CASES: BundleCase[] = [
   // Seal fields besides the digest: a forged revision or entrypoint list would misreport the policy.
   { name: 'seal revision changed (no longer source_sha256[0:16])', seal: sealWith({ revision: 'f00dbabef00dbabe' }) },
   { name: 'seal entrypoints emptied', seal: sealWith({ entrypoints: [] }) },
+  // Inside the tarball: a file changed and packed again, the seal left as it was.
+  { name: 'policy.wasm in the tarball with one byte flipped', wasm: repacked({ 'policy.wasm': (() => { const b = Buffer.from(INNER_WASM); b[Math.floor(b.length / 2)]! ^= 0x01; return b; })() }) },
+  { name: 'policy.wasm left out of the tarball', wasm: repacked({ 'policy.wasm': null }) },
+  // Repacked AND resealed (the digest matches): the seal's other fields still refuse the pair.
+  { name: 'manifest revision changed, seal digest recomputed', ...((t) => ({ wasm: t, seal: sealFor(t) }))(withManifest({ revision: 'f00dbabef00dbabe' })) },
+  { name: 'manifest entrypoints reordered, seal digest recomputed', ...((t) => ({ wasm: t, seal: sealFor(t) }))(withManifest({ wasm: [...(MANIFEST.wasm as unknown[])].reverse() })) },
+  { name: 'data.json setting data.world, seal digest recomputed', ...((t) => ({ wasm: t, seal: sealFor(t) }))(repacked({ 'data.json': '{"world": {"blockers": {}}}' })) },
+  { name: 'data.json setting data.blockgate, seal digest recomputed', ...((t) => ({ wasm: t, seal: sealFor(t) }))(repacked({ 'data.json': '{"blockgate": {"decision": {"allowed": true}}}' })) },
+  { name: 'an extra file in the tarball, seal digest recomputed', ...((t) => ({ wasm: t, seal: sealFor(t) }))(repacked({ 'extra.js': 'x' })) },
+  // Seal fields of the bundle format.
+  { name: 'seal view_version of another blockgate', seal: sealWith({ view_version: 2 }) },
+  { name: 'seal says signed, the bundle is not', seal: sealWith({ signed: true }) },
+  { name: 'seal naming the old format policy.wasm', seal: sealWith({ bundle: 'policy.wasm' }) },
+  { name: 'seal rules malformed', seal: sealWith({ rules: { R: { file: 1 } } }) },
 ];
 
 /** Every command that evaluates the policy. (`ledger` commands never load the bundle.) */
@@ -106,8 +117,8 @@ beforeAll(async () => {
   CASES.forEach((c, i) => {
     const pkg = snapshotPackage(join(dir, `pkg-${i}`));
     const bundles = join(pkg.root, 'bundles');
-    if (c.wasm === null) unlinkSync(join(bundles, 'policy.wasm'));
-    else if (c.wasm) writeFileSync(join(bundles, 'policy.wasm'), c.wasm);
+    if (c.wasm === null) unlinkSync(join(bundles, 'bundle.tar.gz'));
+    else if (c.wasm) writeFileSync(join(bundles, 'bundle.tar.gz'), c.wasm);
     if (c.seal === null) unlinkSync(join(bundles, 'seal.json'));
     else if (c.seal !== undefined) writeFileSync(join(bundles, 'seal.json'), c.seal);
     // Every command on a few cases of each kind; `check` on all.
@@ -131,6 +142,15 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('bundle and seal tampering (on copies of the package)', () => {
+  it('a tarball packed again unchanged, with its digest resealed, opens: each resealed case is refused by the field it changes', async () => {
+    const bundles = join(snapshotPackage(join(dir, 'pkg-repacked')).root, 'bundles');
+    const tarball = repacked({});
+    writeFileSync(join(bundles, 'bundle.tar.gz'), tarball);
+    writeFileSync(join(bundles, 'seal.json'), sealFor(tarball));
+    const gate = await openGate({ blockers: [FIX7_MAP], ledger: FIX7_LEDGER, trust: TRUST, bundleDir: bundles });
+    expect(gate.policy.sha256).toBe(sha(tarball));
+  });
+
   it('the untampered copy works', async () => {
     const pkg = snapshotPackage(join(dir, 'pkg-untampered'));
     const run = await runCli([...COMMANDS[1]!, ...INPUTS, '--format', 'json'], { bin: pkg.bin });
