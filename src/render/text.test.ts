@@ -53,7 +53,10 @@ describe('text renderer', () => {
     const out = textRenderer.matrix({ rows, ...detail }, RULE_CTX);
     expect(out).toContain('apply    denied 2    allowed');
     expect(out).toContain('cutover  denied 1    denied 1');
-    expect(out).toContain('  apply@production: B-1, FREEZE\n  cutover@production: B-1\n  cutover@staging: FREEZE\n');
+    expect(out).toContain('  apply@production: B-1, FREEZE (rule)\n  cutover@production: B-1\n  cutover@staging: FREEZE (rule)\n');
+    // Rows alone: the seal's rules still mark the id; with neither, an id is only an id.
+    expect(textRenderer.matrix({ rows }, RULE_CTX)).toContain('  cutover@staging: FREEZE (rule)\n');
+    expect(textRenderer.matrix({ rows }, CTX)).toContain('  cutover@staging: FREEZE\n');
   });
 
   it('matrix: a compact table; what-if marks the changed cells', () => {

@@ -5,7 +5,7 @@ import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { visibleDeep } from './escape.js';
 import { cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, roleChoice, rulesDenyingTail, unresolvableWhy } from './phrases.js';
-import type { CheckResult, Finding, RenderContext, Renderer, Report } from './renderer.js';
+import type { CheckResult, Finding, MatrixResult, RenderContext, Renderer, Report } from './renderer.js';
 
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
 type Paint = (text: string, ...styles: (keyof typeof CODES)[]) => string;
@@ -163,12 +163,19 @@ function table(rows: MatrixRow[], ctx: RenderContext, marks?: Set<string>): stri
   return lines;
 }
 
-function matrixText(rows: MatrixRow[], ctx: RenderContext): string {
+/** The ids a matrix's detail or the bundle's seal knows as rules': marked "(rule)" beside the ids. */
+function ruleIdsOf(m: MatrixResult, ctx: RenderContext): Set<string> {
+  const ids = [...Object.keys(ctx.rules ?? {}), ...(m.decisions ?? []).flatMap((d) => d.denials.filter(isRuleDenial).map((x) => x.blocker_id))];
+  return new Set(visibleDeep(ids));
+}
+
+function matrixText(rows: MatrixRow[], ctx: RenderContext, rules: ReadonlySet<string> = new Set()): string {
   const out = table(rows, ctx);
   const denied = rows.filter((r) => !r.allowed);
   if (denied.length > 0) {
     out.push('', 'Denied by:');
-    for (const r of denied) out.push(wrap(`  ${cellName({ ...r, target: null })}: ${r.denials.join(', ')}`, ctx.width, 4));
+    const named = (id: string) => (rules.has(id) ? `${id} (rule)` : id);
+    for (const r of denied) out.push(wrap(`  ${cellName({ ...r, target: null })}: ${r.denials.map(named).join(', ')}`, ctx.width, 4));
   }
   return `${out.join('\n')}\n`;
 }
@@ -222,7 +229,7 @@ export const textRenderer = {
   errorsTo: 'stderr',
   check: (result, ctx) => plainText.check(visibleDeep(result), ctx),
   plan: (plan, ctx) => plainText.plan(visibleDeep(plan), ctx),
-  matrix: (m, ctx) => matrixText(visibleDeep(m.rows), ctx),
+  matrix: (m, ctx) => matrixText(visibleDeep(m.rows), ctx, ruleIdsOf(m, ctx)),
   whatIf: (w, ctx) => whatIfText(visibleDeep({ before: w.before, after: w.after, changes: w.changes }), ctx),
   report: (r, ctx) => reportText(visibleDeep(r), ctx),
   data: (value) => plainText.data(visibleDeep(value)),
