@@ -149,7 +149,8 @@ export function denialDetails(d: CellDenial): string[] {
   const rule = isRule(d);
   const lines = [rule ? `rule: ${d.blocker_id}` : `blocker: ${d.blocker_id}`];
   const item = itemOf(d);
-  if (item) lines.push(`${rule && d.denial ? 'message' : 'item'}: ${item}`);
+  // A rule's denial carries its message; a rule known only from the seal, its METADATA title.
+  if (item) lines.push(`${!rule ? 'item' : d.denial ? 'message' : 'title'}: ${item}`);
   if (rule) {
     if (d.rule?.description) lines.push(`description: ${d.rule.description}`);
     lines.push(`reasons: rule (${ruleDenies(null)})`);

@@ -79,7 +79,8 @@ describe('junit renderer', () => {
     expect(xml).toContain('<testsuite name="cutover@staging" tests="2" failures="1"');
     const bare = junitRenderer.matrix({ rows }, RULE_CTX);
     assertWellFormed(bare);
-    expect(bare).toContain('<failure type="rule" message="cutover@staging denied by rule FREEZE: a rule denies this: Change freeze; no grant can lift it">');
+    expect(bare).toContain('<failure type="rule" message="cutover@staging denied by rule FREEZE: a rule denies this: Change freeze; no grant can lift it">'
+      + 'rule: FREEZE\ntitle: Change freeze\ndescription: No production apply inside a freeze window.\nreasons: rule (a rule denies this; no grant can lift it)\nsource: rules/freeze.rego</failure>');
   });
 
   it('escapes markup, quotes and line ends, and replaces characters XML cannot carry', () => {
