@@ -17,6 +17,9 @@ import { ledgerCommand } from './commands/ledger.js';
 import { serveCommand } from './commands/serve.js';
 import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
+import { applyConfig, configCommand, type Configured } from './commands/config.js';
+import { execCommand } from './commands/exec.js';
+import { completionCommand } from './commands/completion.js';
 
 /** The --format the user asked for, read from the raw arguments so that even usage errors honour it. */
 function requestedFormat(args: readonly string[]): string {
@@ -29,9 +32,9 @@ function requestedFormat(args: readonly string[]): string {
   return format;
 }
 
-/** Errors are rendered in the requested format when it exists, else as text. */
-function errorFormat(args: readonly string[]): string {
-  const format = requestedFormat(args);
+/** Errors are rendered in the requested (or configured) format when it exists, else as text. */
+function errorFormat(args: readonly string[], configured?: string): string {
+  const format = configured ?? requestedFormat(args);
   return formatsFor('error').includes(format) ? format : 'text';
 }
 
@@ -127,7 +130,7 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
   let outcome: Outcome | undefined;
   const fail = (error: unknown): Outcome => {
     const e = internal(error);
-    const renderer = formatRenderer(errorFormat(args));
+    const renderer = formatRenderer(errorFormat(args, configured.format));
     const ctx = renderContext(io);
     const text = renderer.error!(e.problems, ctx);
     if (renderer.errorsTo === 'stderr') {
@@ -148,11 +151,14 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
       outcome = fail(error);
     }
   };
-  const runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => runCommand(fn, requestedFormat(args));
+  // What blockgate.json and BLOCKGATE_* decide for this command (a middleware reads them once the command is known).
+  let configured: Configured = {};
+  const runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => runCommand(fn, configured.format ?? requestedFormat(args));
 
   const commands: CommandModule<any, any>[] = [
     checkCommand(runner), planCommand(runner), matrixCommand(runner), whatIfCommand(runner), reportCommand(runner),
-    validateCommand(runner), ledgerCommand(runner), serveCommand(runner), replayCommand(runner),
+    validateCommand(runner), ledgerCommand(runner), serveCommand(runner), replayCommand(runner), configCommand(runner),
+    execCommand(runner, splitAtTerminator(args).tail ?? []), completionCommand(runner, () => commands),
   ];
   const cli = yargs([...args])
     .scriptName('blockgate')
@@ -164,6 +170,9 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
   cli
     .middleware(argvContract(args) as never, true)
     .middleware(refuseRepeatedFlags)
+    .middleware(((argv: Record<string, unknown>, parser: ParserView) => {
+      configured = applyConfig(argv, Object.keys(parser.getOptions().key), splitAtTerminator(args).head, io);
+    }) as never)
     .demandCommand(1, 'give a command')
     .strict()
     .recommendCommands()

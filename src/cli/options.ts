@@ -24,15 +24,15 @@ export interface RequestArgs {
 /** --format, listing the formats that can render what the command prints. */
 export function withFormat<T>(y: Argv<T>, result: keyof Renderer) {
   return y.option('format', {
-    type: 'string', default: 'text', describe: `output format: ${formatsFor(result).join(', ')}`,
-  });
+    type: 'string', default: 'text', describe: `output format: ${formatsFor(result).join(', ')} (or "format" in blockgate.json, BLOCKGATE_FORMAT)`,
+  }).option('config', { type: 'string', describe: 'the config file (default: BLOCKGATE_CONFIG, else blockgate.json here or in a parent)' });
 }
 
 export function withInputs<T>(y: Argv<T>, result: keyof Renderer) {
   return withFormat(y, result)
     .option('blockers', {
-      type: 'string', array: true, demandOption: true,
-      describe: 'blocker map file or glob pattern (repeatable)',
+      type: 'string', array: true,
+      describe: 'blocker map file or glob pattern (repeatable; required here, in BLOCKGATE_BLOCKERS or in blockgate.json)',
     })
     .option('ledger', { type: 'string', describe: 'grant ledger (JSON Lines); none means an empty ledger' })
     .option('trust', { type: 'string', describe: 'trust file of signing keys (required when the ledger has entries)' })

@@ -6,7 +6,7 @@
 import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { BlockgateError, problem } from '../errors.js';
+import { BlockgateError, problem, type Problem } from '../errors.js';
 import { readTextFile, STDIN_PATH } from '../load/files.js';
 import { escapePointer, parseJson, type ParsedJson } from '../load/json.js';
 import { compileValidator } from '../schema/ajv.js';
@@ -128,7 +128,7 @@ export function readConfigFile(path: string, cwd: string): Settings {
   refuseLink(path);
   const text = readTextFile(resolve(cwd, path), 'config-parse', path);
   const doc = parseJson(text, path, { code: 'config-parse' });
-  const problems = validateConfig(doc, path);
+  const problems = [...unknownKeys(doc, path), ...validateConfig(doc, path).filter((p) => !p.message.includes(': unknown field "'))];
   if (problems.length > 0) throw BlockgateError.fromProblems(problems);
   const dir = dirname(resolve(cwd, path));
   const given = doc.value as Record<string, string | string[]>;
@@ -140,6 +140,30 @@ export function readConfigFile(path: string, cwd: string): Settings {
     set(settings, spec.key, fileValue(spec, raw, dir, doc, path), source);
   }
   return settings;
+}
+
+const KNOWN_KEYS: readonly string[] = SETTINGS.map((s) => s.key);
+
+/** Each unknown key at its own line, with the key it most likely meant (ajv would name the object's line). */
+function unknownKeys(doc: ParsedJson, path: string): Problem[] {
+  const value = doc.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.keys(value).filter((k) => !KNOWN_KEYS.includes(k)).map((key) => {
+    const near = KNOWN_KEYS.find((k) => closeTo(key, k));
+    const hint = near === undefined ? '' : ` (did you mean ${quoted(near)}?)`;
+    return problem('config-schema', path, doc.lineOf(`/${escapePointer(key)}`), `unknown key ${quoted(key)}${hint}; known: ${KNOWN_KEYS.join(', ')}`);
+  });
+}
+
+/** Same letters but one, or a dash for an underscore: a likely misspelling. */
+function closeTo(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/-/g, '_');
+  if (x === b) return true;
+  if (Math.abs(x.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && x[i] === b[i]) i++;
+  const rest = (s: string, n: number) => s.slice(i + n);
+  return rest(x, 1) === rest(b, 1) || rest(x, 1) === rest(b, 0) || rest(x, 0) === rest(b, 1) || (x[i] === b[i + 1] && x[i + 1] === b[i] && rest(x, 2) === rest(b, 2));
 }
 
 /** A config file that is a symbolic link is refused: the file read is the one named. */

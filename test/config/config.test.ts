@@ -142,7 +142,8 @@ describe('what the file may hold', () => {
     const file = writeConfig(root, '{\n  "ledger": "g.jsonl",\n  "legder": "x"\n}');
     const e = thrown(() => resolveConfig({ cwd: root, env: {} }));
     expect(e.code).toBe('config-schema');
-    expect(e.message).toBe(`${file} line 1: the document: unknown field "legder"`);
+    expect(e.message).toBe(`${file} line 3: unknown key "legder" (did you mean "ledger"?); known: blockers, ledger, trust, catalog, ledger_head, bundle, format, decision_log`);
+    expect(e.problems).toHaveLength(1);
   });
 
   it('a wrong type and an empty string are config-schema at their line', () => {
