@@ -73,7 +73,8 @@ export class CommandContext {
   /** The policy bundle, read and checked once for this run: every gate of the command decides with it. */
   constructor(readonly io: CliIO, format: string, readonly bundle: SealedBundle) {
     this.renderer = formatRenderer(format);
-    this.render = renderContext(io);
+    // The seal's rules: what a format shows of a rule beyond its denial (SARIF's descriptions).
+    this.render = { ...renderContext(io), rules: bundle.seal.rules };
     this.stdin = io.stdin === undefined ? undefined : singleUse(io.stdin);
   }
 
