@@ -17,3 +17,8 @@ export interface Report {
   /** Facts to show beside the findings (e.g. entries read, the ledger head). */
   facts: Record<string, string | number | null>;
 }
+
+/** `validate --strict`: a warning is a problem too, so a report with one is not valid. */
+export function strictReport(report: Report): Report {
+  return report.valid && report.findings.some((f) => f.severity === 'warning') ? { ...report, valid: false } : report;
+}
