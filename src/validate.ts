@@ -21,7 +21,7 @@ function toFinding(p: Problem): Finding {
 export function validateInputs(given: GateOptions, bundle?: SealedBundle): Report {
   const what = 'validateInputs options';
   const options = checkedGateOptions(given, what);
-  const policy = checkedBundle(bundle, options, what) ?? readSealedBundle(options.bundleDir);
+  const policy = checkedBundle(bundle, options, what) ?? readSealedBundle(options.bundleDir, { keyFile: options.bundleKey });
   const problems: Problem[] = [];
   const { catalog, blockers, trust, ledger, verify } = readInputs(options, collectInto(problems));
   const findings: Finding[] = problems.map(toFinding);

@@ -38,10 +38,11 @@ beforeAll(() => {
 
 describe('the packed package', () => {
   it('holds the built library, its types, the CLI and the sealed bundle, and no sources or tests', () => {
-    for (const f of ['package.json', 'bin/blockgate', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/app.js', 'bundles/policy.wasm', 'bundles/seal.json']) {
+    for (const f of ['package.json', 'bin/blockgate', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/app.js', 'bundles/bundle.tar.gz', 'bundles/seal.json',
+      'policies/blockgate/view.rego', 'rules-sdk/blockgate_testing.rego']) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.startsWith('src/') || /\.test\.(js|d\.ts)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('src/') || /\.test\.(js|d\.ts)$|_test\.rego$/.test(f))).toEqual([]);
   });
 
   it("decides from plain Node ESM importing 'blockgate', as check --format json does", async () => {
@@ -87,4 +88,17 @@ gate.check('apply');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).allowed).toBe(true);
   }, 60_000);
+
+  it('builds and tests rules with what it ships (the policy sources and the blockgate.testing helper)', () => {
+    const bin = join(project, 'node_modules/.bin/blockgate');
+    const rules = join(ROOT, 'examples/rules/change-freeze');
+    const opa = join(ROOT, '.tools/bin/opa');
+    const tested = spawnSync(bin, ['test', '--rules', rules, '--opa', opa], { cwd: project, encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+    const built = spawnSync(bin, ['build', '--rules', rules, '--out', 'built', '--opa', opa, '--format', 'json'], { cwd: project, encoding: 'utf8' });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const r = spawnSync(bin, ['check', '--blockers', INPUTS.blockers[0]!, '--ledger', INPUTS.ledger, '--trust', INPUTS.trust, '--bundle', 'built',
+      '--action', 'real-run', '--env', 'staging', '--at', AT, '--format', 'json'], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(r.stdout).policy.revision).toBe(JSON.parse(built.stdout).revision);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { CommandContext, processIO, renderContext, type CliIO, type Outcome } fr
 import { checkCommandArgs, checkTopLevel, isHelpOrVersion, splitAtTerminator, stdinValuesJoined, type FlagTable } from './argv.js';
 import { formatRenderer, formatsFor } from '../render/index.js';
 import { readSealedBundle } from '../engine/bundle.js';
+import { commandBundle, type BundleArgs } from './options.js';
 import { checkCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { matrixCommand } from './commands/matrix.js';
@@ -20,6 +21,8 @@ import { reportCommand } from './commands/report.js';
 import { applyConfig, configCommand, type Configured } from './commands/config.js';
 import { execCommand } from './commands/exec.js';
 import { completionCommand } from './commands/completion.js';
+import { buildCommand } from './commands/build.js';
+import { testCommand } from './commands/test.js';
 
 /** The --format the user asked for, read from the raw arguments so that even usage errors honour it. */
 function requestedFormat(args: readonly string[]): string {
@@ -95,6 +98,21 @@ function ownVersion(): string {
   }
 }
 
+/**
+ * `--version`: blockgate's own (the first line), and the shipped bundle's policy revision and OPA version (the
+ * bundle every command uses without --bundle); a bundle that fails its seal is said to.
+ */
+function versionText(): string {
+  let policy: string;
+  try {
+    const { seal } = readSealedBundle();
+    policy = `policy revision ${seal.revision} (OPA ${seal.opa_version}, rule view ${seal.view_version})`;
+  } catch (e) {
+    policy = `policy bundle refused: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return `${ownVersion()}\n${policy}`;
+}
+
 /** Where output to the process goes; a reader that closed the pipe early ends the run quietly with exit 1. */
 function guardedProcessIO(): { io: CliIO; broken: () => boolean } {
   let broken = false;
@@ -145,25 +163,28 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
     try {
       // Every command refuses a tampered policy bundle, even those that decide nothing; the one
       // read here is the one every gate of the command decides with.
-      const bundle = readSealedBundle();
+      const bundle = commandBundle(bundleFlags);
       outcome = await fn(new CommandContext(io, format, bundle));
     } catch (error) {
       outcome = fail(error);
     }
   };
+  // --bundle and --bundle-key, as yargs parsed them (a middleware keeps them for runCommand).
+  let bundleFlags: BundleArgs = {};
   // What blockgate.json and BLOCKGATE_* decide for this command (a middleware reads them once the command is known).
   let configured: Configured = {};
   const runner = (fn: (ctx: CommandContext) => Promise<Outcome>) => runCommand(fn, configured.format ?? requestedFormat(args));
 
   const commands: CommandModule<any, any>[] = [
     checkCommand(runner), planCommand(runner), matrixCommand(runner), whatIfCommand(runner), reportCommand(runner),
-    validateCommand(runner), ledgerCommand(runner), serveCommand(runner), replayCommand(runner), configCommand(runner),
+    validateCommand(runner), ledgerCommand(runner), serveCommand(runner), replayCommand(runner),
+    buildCommand(runner), testCommand(runner), configCommand(runner),
     execCommand(runner, splitAtTerminator(args).tail ?? []), completionCommand(runner, () => commands),
   ];
   const cli = yargs([...args])
     .scriptName('blockgate')
     .usage('$0 <command> [options]\n\nA policy-as-code gate for risky operations: blocker maps and a signed grant ledger in, a decision with its reasons out.')
-    .version(ownVersion())
+    .version(args.some((a) => a === '--version' || a === '-v') ? versionText() : ownVersion())
     .alias('v', 'version')
     .alias('h', 'help');
   for (const command of commands) cli.command(command);
@@ -173,6 +194,7 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
     .middleware(((argv: Record<string, unknown>, parser: ParserView) => {
       configured = applyConfig(argv, Object.keys(parser.getOptions().key), splitAtTerminator(args).head, io);
     }) as never)
+    .middleware((argv) => { bundleFlags = argv as BundleArgs; })
     .demandCommand(1, 'give a command')
     .strict()
     .recommendCommands()

@@ -1,6 +1,9 @@
 // The flags every command shares, and how they become library options.
 
 import type { Argv } from 'yargs';
+import { BlockgateError } from '../errors.js';
+import { STDIN_PATH } from '../load/files.js';
+import { readSealedBundle, type SealedBundle } from '../engine/bundle.js';
 import type { GateOptions, Request } from '../gate/types.js';
 import { formatsFor, type Renderer } from '../render/index.js';
 
@@ -28,8 +31,33 @@ export function withFormat<T>(y: Argv<T>, result: keyof Renderer) {
   }).option('config', { type: 'string', describe: 'the config file (default: BLOCKGATE_CONFIG, else blockgate.json here or in a parent)' });
 }
 
+export interface BundleArgs {
+  bundle?: string;
+  'bundle-key'?: string;
+}
+
+/** --bundle and --bundle-key: which policy bundle decides (SPEC 6); every command that decides has them. */
+export function withBundle<T>(y: Argv<T>) {
+  return y
+    .option('bundle', { type: 'string', describe: 'decide with the bundle in this directory (bundle.tar.gz and seal.json, from `blockgate build`) instead of the shipped one' })
+    .option('bundle-key', { type: 'string', describe: 'PEM public key or certificate: the bundle must carry a valid OPA signature by it' });
+}
+
+/**
+ * The policy bundle a run decides with: --bundle DIR's, else the shipped one; with --bundle-key
+ * its signature is mandatory. Read and checked once per run (any problem is `bundle-seal`).
+ */
+export function commandBundle(argv: BundleArgs): SealedBundle {
+  for (const flag of ['bundle', 'bundle-key'] as const) {
+    if (argv[flag] === STDIN_PATH || argv[flag] === '') throw new BlockgateError('usage', `--${flag} ${quotedFlag(argv[flag]!)}: give a ${flag === 'bundle' ? 'directory' : 'file'}`);
+  }
+  return readSealedBundle(argv.bundle, argv['bundle-key'] === undefined ? {} : { keyFile: argv['bundle-key'] });
+}
+
+const quotedFlag = (value: string) => (value === '' ? '""' : value);
+
 export function withInputs<T>(y: Argv<T>, result: keyof Renderer) {
-  return withFormat(y, result)
+  return withBundle(withFormat(y, result))
     .option('blockers', {
       type: 'string', array: true,
       describe: 'blocker map file or glob pattern (repeatable; required here, in BLOCKGATE_BLOCKERS or in blockgate.json)',

@@ -28,6 +28,13 @@ export function replayContents(gate: Gate, log: DecisionLogContents): ReplayRepo
   let matched = 0;
   let changed = 0;
   let notReplayed = 0;
+  // The same rules or none: a decision made by another policy revision cannot be replayed here.
+  const revisions = new Set(log.decisions.flatMap(({ record }) => (record.error === undefined && record.policy !== null ? [record.policy.revision] : [])));
+  revisions.delete(policy.revision);
+  if (revisions.size > 0) {
+    const other = [...revisions].sort();
+    throw new BlockgateError('usage', `${log.file}: decisions in it were made by policy revision ${other.join(', ')}, and this run decides with revision ${policy.revision}; replay with the bundle that made them: --bundle DIR, the directory \`blockgate build\` wrote for revision ${other[0]}`);
+  }
   const otherPolicies = new Set<string>();
   // Logs are in time order, so heads mostly repeat or grow: keep the last prefix's gate only.
   let prefixSeq = -1;

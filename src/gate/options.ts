@@ -6,6 +6,7 @@ import { quoted } from '../quote.js';
 import type { StdinReader } from '../load/files.js';
 import { isCheckedBundle, type SealedBundle } from '../engine/bundle.js';
 import type { GateOptions, MatrixOptions, Request, WhatIfOptions } from './types.js';
+import { editDistance as distance } from '../schema/closest-name.js';
 
 /** What a value is, in a message: `"false" (a string)`, `null`, `an array`. */
 export function describeValue(value: unknown): string {
@@ -26,19 +27,6 @@ export function describeValue(value: unknown): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-/** Edit distance, for did-you-mean on option names. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 function suggestion(key: string, known: readonly string[]): string {
@@ -91,7 +79,7 @@ function stringList(value: unknown, what: string, code: ErrorCode, whenEmpty: st
   return value.map((item, i) => nonEmptyString(item, `${what}[${i}]`, code));
 }
 
-const GATE_OPTIONS = ['blockers', 'ledger', 'trust', 'catalog', 'insecureNoVerify', 'ledgerHead', 'bundleDir', 'stdin'] as const;
+const GATE_OPTIONS = ['blockers', 'ledger', 'trust', 'catalog', 'insecureNoVerify', 'ledgerHead', 'bundleDir', 'bundleKey', 'stdin'] as const;
 
 // Readers already made read-once, so a reload re-checking options does not wrap them again.
 const onceReaders = new WeakSet<StdinReader>();
@@ -113,7 +101,7 @@ export function checkedGateOptions(options: unknown, what = 'openGate options'):
   const given = ownOptions(options, GATE_OPTIONS, what, 'usage', '{ blockers: [...], ledger?, trust?, ... }');
   if (!('blockers' in given)) throw new BlockgateError('usage', `${what}: blockers is required (an array of blocker map paths or glob patterns)`);
   const checked: GateOptions = { blockers: stringList(given.blockers, `${what}: blockers`, 'usage', 'name at least one blocker map path or glob pattern') };
-  for (const key of ['ledger', 'trust', 'catalog', 'ledgerHead', 'bundleDir'] as const) {
+  for (const key of ['ledger', 'trust', 'catalog', 'ledgerHead', 'bundleDir', 'bundleKey'] as const) {
     if (key in given) checked[key] = nonEmptyString(given[key], `${what}: ${key}`, 'usage');
   }
   if ('insecureNoVerify' in given) {
@@ -142,6 +130,8 @@ export function checkedBundle(bundle: unknown, options: GateOptions, what: strin
     throw new BlockgateError('usage', `${what}: the bundle must be one returned by readSealedBundle, not ${describeValue(bundle)}`);
   }
   if (options.bundleDir !== undefined) throw new BlockgateError('usage', `${what}: give a bundle or bundleDir, not both`);
+  // A checked bundle was checked with its own key (readSealedBundle's keyFile), or with none.
+  if (options.bundleKey !== undefined) throw new BlockgateError('usage', `${what}: give a bundle or bundleKey, not both (pass the key to readSealedBundle)`);
   return bundle;
 }
 

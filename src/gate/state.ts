@@ -116,7 +116,7 @@ function mapSource(options: GateOptions): { stdin?: StdinReader } {
  */
 export function loadState(given: GateOptions, bundle?: SealedBundle): LoadedState {
   const options = checkedGateOptions(given);
-  const policy = bundle ?? readSealedBundle(options.bundleDir);
+  const policy = bundle ?? readSealedBundle(options.bundleDir, { keyFile: options.bundleKey });
   const { catalog, blockers, trust, ledger, verify } = readInputs(options, stopAtFirst);
   // stopAtFirst throws on every failed step, so nothing is missing; if it were, nothing is decided.
   if (catalog === undefined || trust === undefined || ledger === undefined) throw new BlockgateError('internal', 'an input was not loaded');

@@ -17,8 +17,10 @@ export interface GateOptions {
   insecureNoVerify?: boolean;
   /** A head seen before ("SEQ:HASH", from `ledger head`): refuse a ledger that no longer contains it. */
   ledgerHead?: string;
-  /** Where policy.wasm and seal.json are; the package's bundles/ by default. Read and checked on every load. */
+  /** Where bundle.tar.gz and seal.json are (the package's bundles/, or `blockgate build --out`); the package's by default. Read and checked on every load. */
   bundleDir?: string;
+  /** A PEM public key or certificate file: the bundle's OPA signature is then mandatory. */
+  bundleKey?: string;
   /** What a blockers entry `-` reads: standard input's text or bytes. Read once per gate; a reload reuses it. */
   stdin?: StdinReader;
 }
