@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readSealedBundle } from './engine/bundle.js';
 import { Engine } from './engine/engine.js';
 import { buildWorld } from './engine/world.js';
-import { ERROR_CODES, knownCode, LINT_CODES, WARNING_CODES } from './errors.js';
+import { APPEND_REFUSAL_CODES, ERROR_CODES, INPUT_ERROR_CODES, isInputError, knownCode, LINT_CODES, WARNING_CODES } from './errors.js';
 import { thrown } from '../test/support/thrown.js';
 import { DEFAULT_CATALOG } from './inputs/catalog.js';
 
@@ -80,5 +80,16 @@ describe('codes at the engine boundary', () => {
     const e = thrown(() => answering(decision([{ code: 'all-clear', message: 'm' }])).decide(request));
     expect([e.code, e.message]).toEqual(['internal', 'a warning of the policy has the code "all-clear", which blockgate does not know']);
     expect(thrown(() => answering(decision(undefined)).decide(request)).code).toBe('internal');
+  });
+});
+
+describe('what ledger append --force lets through', () => {
+  it('only its own refusals, each an input error (exit 3); never an integrity code of the ledger', () => {
+    for (const code of APPEND_REFUSAL_CODES) {
+      expect(isInputError(code)).toBe(true);
+      expect(code).toMatch(/^append-/);
+    }
+    expect(INPUT_ERROR_CODES.filter((c) => c.startsWith('append-'))).toEqual([...APPEND_REFUSAL_CODES]);
+    expect(APPEND_REFUSAL_CODES.some((c) => c.startsWith('ledger-'))).toBe(false);
   });
 });

@@ -11,7 +11,14 @@ export const INPUT_ERROR_CODES = [
   'ledger-schema', 'ledger-sequence', 'ledger-chain', 'ledger-duplicate-id', 'ledger-dangling-revoke', 'ledger-signature',
   'ledger-truncated',
   'bad-time', 'unknown-action', 'unknown-environment', 'bad-request',
+  // `ledger append` refusing an entry the ledger would take but that would not do what was
+  // meant (an unknown name, an expired or mis-dated entry, a revoke without effect); --force appends it.
+  'append-unknown-name', 'append-unknown-blocker', 'append-bad-time', 'append-without-effect',
 ] as const;
+
+/** The input errors `ledger append --force` lets through: the entry is valid, only doubtful. */
+export const APPEND_REFUSAL_CODES = ['append-unknown-name', 'append-unknown-blocker', 'append-bad-time', 'append-without-effect'] as const satisfies readonly InputErrorCode[];
+export type AppendRefusalCode = (typeof APPEND_REFUSAL_CODES)[number];
 
 /** Codes for every other failure (exit 1). */
 export const FAILURE_CODES = ['usage', 'bundle-seal', 'io', 'internal'] as const;

@@ -11,7 +11,7 @@ import type { LedgerEntry } from '../schema/types.js';
 import { canonicalJson } from '../schema/canonical.js';
 import type { DraftEntry } from './draft.js';
 import { loadPrivateKey, loadTrust, samePublicKey, signEntry, type Trust } from './keys.js';
-import { GENESIS_PREV, type Ledger, type LedgerHead } from './ledger.js';
+import { GENESIS_PREV, type Ledger, type LedgerHead, type VerifiedEntry } from './ledger.js';
 import { appendEntriesToLedgerFile, previewLedgerAppend, type LedgerAppend } from './ledger-file.js';
 
 export interface AppendRequest {
@@ -52,6 +52,8 @@ export interface AppendManyRequest extends Omit<AppendRequest, 'draft'> {
   names?: readonly string[];
   /** Runs under the lock with the ledger as it is and the completed fields; throws to refuse. */
   check?: (current: Ledger, fields: readonly DraftEntry[]) => void;
+  /** Runs under the lock with the new entries as read back (valid), before anything is written; throws to refuse. */
+  verify?: (stored: readonly VerifiedEntry[], current: Ledger) => void;
   /** Makes and reads back the entries, but writes nothing (and takes no lock). */
   dryRun?: boolean;
 }
@@ -61,6 +63,7 @@ export async function appendEntries(req: AppendManyRequest): Promise<AppendResul
   const append: LedgerAppend = {
     check: req.check === undefined ? undefined : (current) => req.check?.(current, drafts),
     next: drafts.map((fields) => (head: LedgerHead | null) => signedNext(fields, head, privateKey)),
+    verify: req.verify,
   };
   const stored = req.dryRun === true
     ? await previewLedgerAppend(req.ledgerPath, append)
@@ -69,7 +72,7 @@ export async function appendEntries(req: AppendManyRequest): Promise<AppendResul
 }
 
 /** The drafts completed (completeDraft) and the key to sign with, read once. */
-export function completeDrafts(req: Omit<AppendManyRequest, 'check' | 'dryRun'>): { drafts: DraftEntry[]; privateKey: KeyObject } {
+function completeDrafts(req: AppendManyRequest): { drafts: DraftEntry[]; privateKey: KeyObject } {
   const privateKey = loadPrivateKey(req.privateKeyPem, req.privateKeyFile ?? 'the private key');
   const drafts = req.drafts.map((draft, i) => completeDraft(req, draft, privateKey, req.names?.[i] ?? req.ledgerPath));
   return { drafts, privateKey };

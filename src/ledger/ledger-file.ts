@@ -29,6 +29,11 @@ export interface LedgerAppend {
   check?: (current: Ledger) => void;
   /** The entries in order; each is made for the head the one before it left. */
   next: readonly NextEntry[];
+  /**
+   * Called with the new entries as read back (so valid entries of a valid ledger), before the
+   * file is written: throws to refuse, and nothing is written.
+   */
+  verify?: (stored: readonly VerifiedEntry[], current: Ledger) => void;
 }
 
 /** The order fields are written in, so a ledger reads well; the hash does not depend on it. */
@@ -77,6 +82,7 @@ function nextLedgerText(before: string, file: string, append: LedgerAppend): { a
   }
   const stored = readBack(after, file).slice(current.entries.length);
   if (stored.length !== append.next.length) throw new BlockgateError('internal', `${file}: the appended entries were not read back`, { file });
+  append.verify?.(stored, current);
   return { after, stored };
 }
 

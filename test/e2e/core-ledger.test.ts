@@ -285,7 +285,8 @@ describe('ledger append', () => {
   it('builds entries from flags and from an --entry file; the result verifies and decides', async () => {
     const d = tempDir('append');
     const file = `${d}/grants.jsonl`;
-    const first = await append(file, owner, ['--id', 'G-1', '--issued-at', '2026-11-20T10:00:00Z', '--action', 'apply', '--env', 'production',
+    // Issued at fixed past instants on purpose: --max-skew lets them further from the clock than the default 5m.
+    const first = await append(file, owner, ['--max-skew', '3650d', '--id', 'G-1', '--issued-at', '2026-11-20T10:00:00Z', '--action', 'apply', '--env', 'production',
       '--resolves', 'FIX7-P0-PLAN-SEPARATE-AUTH-1,FIX7-P0-PROD-OPT4-1', '--resolves', 'FIX7-P0-PROD-BIRTH-SURFACE-1', '--note', 'owner says yes']);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.json).toMatchObject({ appended: 'G-1', seq: 1 });
@@ -295,11 +296,11 @@ describe('ledger append', () => {
       resolves: ['FIX7-P0-OPERATOR-INPUT-1', 'FIX7-P0-PROD-BIRTH-SURFACE-1', 'FIX7-P0-DRYRUN-PROD-ROLLBACK-1'],
       evidence: [{ uri: 'https://example.invalid/rollback-proof', sha256: 'c'.repeat(64) }],
     });
-    const second = await append(file, operator, ['--entry', entry]);
+    const second = await append(file, operator, ['--max-skew', '3650d', '--entry', entry]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.json).toMatchObject({ appended: 'G-2', seq: 2 });
 
-    const third = await append(file, owner, ['--type', 'revoke', '--id', 'R-1', '--revokes', 'G-1', '--issued-at', '2026-11-26T00:00:00Z']);
+    const third = await append(file, owner, ['--max-skew', '3650d', '--type', 'revoke', '--id', 'R-1', '--revokes', 'G-1', '--issued-at', '2026-11-26T00:00:00Z']);
     expect(third.code, third.stdout + third.stderr).toBe(0);
 
     const lines = linesOf(file);
@@ -321,7 +322,7 @@ describe('ledger append', () => {
 
   it('appends to the shipped FIX7 ledger (copied) with a valid chain', async () => {
     const file = put(tempDir('append'), 'grants.jsonl', readFileSync(LEDGER, 'utf8'));
-    const r = await append(file, operator, ['--id', 'G-ROLLBACK-1', '--issued-at', '2026-11-24T00:00:00Z', '--action', 'apply', '--env', 'production', '--resolves', 'FIX7-P0-DRYRUN-PROD-ROLLBACK-1']);
+    const r = await append(file, operator, ['--max-skew', '3650d', '--id', 'G-ROLLBACK-1', '--issued-at', '2026-11-24T00:00:00Z', '--action', 'apply', '--env', 'production', '--resolves', 'FIX7-P0-DRYRUN-PROD-ROLLBACK-1']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.json.seq).toBe(7);
     expectChained(linesOf(file));
