@@ -7,11 +7,17 @@ import { compareCodePoints, sortedUnique, type ModelDecision, type ModelWarning 
 
 const show = (v: unknown) => JSON.stringify(v);
 
+type Denial = PolicyDecision['denials'][number];
+const kindOf = (d: Denial): string | undefined => (d as { kind?: string }).kind;
+const isRuleDenial = (d: Denial) => kindOf(d) === 'rule';
+
 /** (a) against (c): allowed, denials (every SPEC 2.4 field), satisfied, ignored grants, warnings. */
 export function compareWithModel(host: PolicyDecision, model: ModelDecision): string[] {
   const out: string[] = [];
   if (host.allowed !== model.allowed) out.push(`allowed: bundle ${host.allowed}, model ${model.allowed}`);
   const hostDenials = host.denials.map((d) => ({
+    // SPEC 6: every denial names its kind ("blocker" or "rule").
+    ...(kindOf(d) !== undefined ? { kind: kindOf(d) } : {}),
     blocker_id: d.blocker_id, item: d.item, next_action: d.next_action, actor_needed: d.actor_needed,
     source: d.source.slice(d.source.lastIndexOf('/') + 1), blocks: d.blocks, required_roles: d.required_roles, mode: d.mode, missing_roles: d.missing_roles, reasons: d.reasons,
   }));
@@ -86,4 +92,39 @@ export function checkPlan(answer: HostAnswer, smallest: number | undefined): str
     }
   }
   return out;
+}
+
+/**
+ * opa eval's answers with each rule denial's source filled from the bundle's seal, as the host
+ * fills it (the policy cannot know file names); without rules, the answers as they are.
+ */
+export function withRuleSources<T extends { decision: unknown; plan?: unknown }>(answers: T[], ruleFiles: Record<string, string> | undefined): T[] {
+  if (ruleFiles === undefined) return answers;
+  return answers.map((a) => {
+    const decision = a?.decision as PolicyDecision | undefined;
+    if (!decision || !Array.isArray(decision.denials)) return a;
+    const denials = decision.denials.map((d) => (isRuleDenial(d) && Object.hasOwn(ruleFiles, d.blocker_id) ? { ...d, source: ruleFiles[d.blocker_id]! } : d));
+    return { ...a, decision: { ...decision, denials } };
+  });
+}
+
+/**
+ * SPEC 2.5 and 6 with rules: the plan lists exactly the decision's rule denials as unresolvable
+ * with reason "rule", and keeps SPEC 2.5's promise for the blockers (a rule may deny the planned
+ * grants too: they have no expiry and no allow-listed evidence, which no plan can promise).
+ */
+export function checkRulePlan(answer: HostAnswer, smallest: number | undefined): string[] {
+  const plan = answer.plan as PolicyPlan;
+  const out: string[] = [];
+  const rules = sortedUnique(answer.decision.denials.filter(isRuleDenial).map((d) => d.blocker_id));
+  const unresolvableRules = sortedUnique(plan.unresolvable.filter((u) => u.reason === 'rule').map((u) => u.blocker_id));
+  if (!isDeepStrictEqual(rules, unresolvableRules)) out.push(`rule denials ${show(rules)}, the plan's unresolvable rules ${show(unresolvableRules)}`);
+  if (plan.allowed !== answer.decision.allowed) out.push(`plan.allowed ${plan.allowed}, decision.allowed ${answer.decision.allowed}`);
+  const blockersOnly = (d: PolicyDecision): PolicyDecision => {
+    const denials = d.denials.filter((x) => !isRuleDenial(x));
+    return { ...d, allowed: denials.length === 0, denials };
+  };
+  const decision = blockersOnly(answer.decision);
+  const blockerPlan = { ...plan, allowed: decision.allowed, unresolvable: plan.unresolvable.filter((u) => u.reason !== 'rule') };
+  return [...out, ...checkPlan({ ...answer, decision, plan: blockerPlan, afterPlan: blockersOnly(answer.afterPlan!) }, smallest)];
 }

@@ -94,7 +94,7 @@ export function writeWorld(world: WorldSpec, dir: string): WorldFiles {
   if (world.verify || world.trust.length > 0) {
     trust = join(dir, 'trust.json');
     writeFileSync(trust, `${JSON.stringify({
-      keys: world.trust.map((k) => ({ id: k.id, role: k.role, public_key: keyPair(k.seed).publicKeyPem })),
+      keys: world.trust.map((k) => ({ id: k.id, role: k.role, public_key: keyPair(k.seed).publicKeyPem, ...(k.principal !== undefined ? { principal: k.principal } : {}) })),
     }, null, 2)}\n`);
   }
   let catalog: string | undefined;

@@ -356,7 +356,8 @@ function defineField(target: Record<string, unknown>, key: string, value: unknow
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function buildWorld(raw: RawWorld): WorldSpec {
+/** `base`: the instant the time grid starts from (rule worlds move it to a freeze window's edge). */
+export function buildWorld(raw: RawWorld, base: number = T0): WorldSpec {
   const catalog = catalogFrom(raw.catalog);
   const actionNames = Object.keys((catalog ?? SPEC_DEFAULT_CATALOG).actions);
   const envNames = Object.keys((catalog ?? SPEC_DEFAULT_CATALOG).environments);
@@ -447,7 +448,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
     let roleSpelling = spell(e.role);
     let role = canonicalRole(e.role);
     // Aimed grants mostly early, so that later requests find them in force.
-    const issued = timeOf(e.aim !== null && e.issued.offset % 3 !== 0 ? { ...e.issued, grid: e.issued.grid % 4 } : e.issued);
+    const issued = timeOf(e.aim !== null && e.issued.offset % 3 !== 0 ? { ...e.issued, grid: e.issued.grid % 4 } : e.issued, base);
     const fields: Record<string, unknown> = { id };
     if (e.revoke && grants.length > 0) {
       const target = grants[e.revokes % grants.length]!;
@@ -477,7 +478,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
     let expires: TimeSpec | undefined;
     if (fields.type === 'grant' && e.expires !== null) {
       // Mostly after issue; sometimes at or before it.
-      expires = timeOf(e.expires, e.expires.grid % 4 === 0 ? T0 : issued.ms);
+      expires = timeOf(e.expires, e.expires.grid % 4 === 0 ? base : issued.ms);
       fields.expires_at = expires.text;
     }
     if (fields.type === 'grant') {
@@ -510,7 +511,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
   });
 
   // What-if revokes of generated grants, at grid times (their instants are breakpoints too).
-  const whatIfRevokes: WhatIfRevokeSpec[] = grants.length === 0 ? [] : raw.whatIf.map((h) => ({ grant: grants[h.grant % grants.length]!.id, at: timeOf(h.time) }));
+  const whatIfRevokes: WhatIfRevokeSpec[] = grants.length === 0 ? [] : raw.whatIf.map((h) => ({ grant: grants[h.grant % grants.length]!.id, at: timeOf(h.time, base) }));
   for (const h of whatIfRevokes) entryTimes.push(h.at.ms);
 
   // Requests: at a ledger or what-if time (exactly, or a millisecond either side) or on the grid.
@@ -525,7 +526,7 @@ export function buildWorld(raw: RawWorld): WorldSpec {
       at = { ms, text: timeText(ms, r.at.time.offset, r.at.time.fraction, false) };
     } else {
       // The focus request mostly late, after the aimed grants.
-      at = timeOf(i === 0 ? { ...r.at.time, grid: 5 + (r.at.time.grid % 6) } : r.at.time);
+      at = timeOf(i === 0 ? { ...r.at.time, grid: 5 + (r.at.time.grid % 6) } : r.at.time, base);
     }
     const req: RequestSpec = { action, environment, at };
     if (target !== undefined) req.target = target;

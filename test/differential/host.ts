@@ -43,9 +43,11 @@ function loadWorld(spec: WorldSpec, files: WorldFiles) {
   const ledger = files.ledger !== undefined ? readLedger(files.ledger, trust, { verify: spec.verify }) : null;
   const entries: WorldEntry[] = (ledger?.entries ?? []).map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${ledger!.file} line ${line}` }));
   const trustedRoles = trust === null ? null : [...trust.keys.values()].map((k) => k.normalisedRole);
+  // Who holds each key (SPEC 1.4), as the gate passes it: a key the trust file does not name is its own principal.
+  const principals = trust === null ? null : new Map([...trust.keys.values()].map((k) => [k.id, k.principal]));
   // What-if revokes go to the world as the gate passes them: the grant and the instant only.
   const hypotheticalRevokes = (spec.whatIfRevokes ?? []).map((h) => ({ grantId: h.grant, at: h.at.ms, where: `--revoke "${h.grant}"` }));
-  const make = (extra: WorldEntry[]) => buildWorld({ blockers: set, catalog, entries: [...entries, ...extra], verified: spec.verify, trustedRoles, hypotheticalRevokes });
+  const make = (extra: WorldEntry[]) => buildWorld({ blockers: set, catalog, entries: [...entries, ...extra], verified: spec.verify, trustedRoles, principals, hypotheticalRevokes });
   return { catalog, make };
 }
 
@@ -86,12 +88,12 @@ export function hostDecide(
 }
 
 /** The same world through openGate: its decisions and plans must equal the engine's. */
-export async function gateAgrees(spec: WorldSpec, files: WorldFiles, host: HostResult): Promise<string[]> {
+export async function gateAgrees(spec: WorldSpec, files: WorldFiles, host: HostResult, bundle?: SealedBundle): Promise<string[]> {
   const options: Parameters<typeof openGate>[0] = { blockers: files.maps, insecureNoVerify: !spec.verify };
   if (files.ledger !== undefined) options.ledger = files.ledger;
   if (files.trust !== undefined) options.trust = files.trust;
   if (files.catalog !== undefined) options.catalog = files.catalog;
-  const gate = await openGate(options);
+  const gate = await openGate(options, bundle);
   const out: string[] = [];
   spec.requests.forEach((r, i) => {
     const request = { action: r.action, environment: r.environment, at: r.at.text, ...(r.target !== undefined ? { target: r.target } : {}) };

@@ -38,14 +38,17 @@ export interface ModelBlocker {
 }
 
 export interface ModelDenial {
+  /** SPEC 6: a blocker's denial or a rule's. */
+  kind?: 'blocker' | 'rule';
   blocker_id: string;
   item: string | null;
   next_action: string | null;
-  actor_needed: string | string[];
+  /** null for a rule denial (SPEC 6), as mode. */
+  actor_needed: string | string[] | null;
   source: string;
   blocks: string[];
   required_roles: string[];
-  mode: Mode;
+  mode: Mode | null;
   missing_roles: string[];
   reasons: string[];
 }
@@ -63,8 +66,9 @@ export interface ModelDecision {
  * message's wording is the policy's); `key` is that, as one comparable string.
  */
 export interface ModelWarning {
-  code: 'blocker-applies-nowhere' | 'ledger-not-verified' | 'revoke-without-effect';
-  /** blocker-applies-nowhere: the blocker id; revoke-without-effect: "line|revoke id|grant id|why". */
+  /** A core code, or a rule's id (SPEC 6: a rule warning's code is its id). */
+  code: 'blocker-applies-nowhere' | 'ledger-not-verified' | 'revoke-without-effect' | (string & {});
+  /** blocker-applies-nowhere: the blocker id; revoke-without-effect: "line|revoke id|grant id|why"; a rule's: its message. */
   key: string;
 }
 

@@ -21,15 +21,15 @@ export function policySources(): string[] {
 export interface OpaCase { world: number; input: unknown; plan: boolean }
 export interface OpaAnswer { decision: unknown; plan?: unknown }
 
-/** Evaluates every case with `opa eval`; answers in case order. */
-export async function opaEvaluate(worlds: unknown[], cases: OpaCase[]): Promise<OpaAnswer[]> {
+/** Evaluates every case with `opa eval`; answers in case order. `extra`: more sources (rules, their data.json). */
+export async function opaEvaluate(worlds: unknown[], cases: OpaCase[], extra: string[] = []): Promise<OpaAnswer[]> {
   if (!existsSync(OPA)) throw new Error(`${OPA} is missing: run \`make opa\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'blockgate-opa-'));
   try {
     const dataFile = join(dir, 'data.json');
     writeFileSync(dataFile, JSON.stringify({ worlds, cases }));
     const outFile = join(dir, 'out.json');
-    const args = ['eval', '--format', 'json', ...policySources().flatMap((f) => ['-d', f]), '-d', BATCH_POLICY, '-d', dataFile, 'data.differential.results'];
+    const args = ['eval', '--format', 'json', ...[...policySources(), ...extra].flatMap((f) => ['-d', f]), '-d', BATCH_POLICY, '-d', dataFile, 'data.differential.results'];
     const fd = openSync(outFile, 'w');
     let stderr = '';
     const code = await new Promise<number>((resolve, reject) => {

@@ -13,8 +13,10 @@ import { arbWorld } from './generator.js';
 import { writeWorld, type WorldFiles } from './files.js';
 import { gateAgrees, hostDecide, type HostResult } from './host.js';
 import { decide, readWorld, requestOf, smallestPlanSize, type ModelDecision, type Mutation } from './model.js';
-import { checkPlan, compareWithModel, compareWithOpa } from './compare.js';
+import { checkPlan, checkRulePlan, compareWithModel, compareWithOpa, withRuleSources } from './compare.js';
 import { opaEvaluate, type OpaCase } from './opa.js';
+import { decideWithRules } from './rules-model.js';
+import { arbRulesWorld, type RulesConfig } from './rules-world.js';
 import type { WorldSpec } from './world.js';
 
 export const COUNTEREXAMPLES = fileURLToPath(new URL('./counterexamples/', import.meta.url));
@@ -23,6 +25,16 @@ export const COUNTEREXAMPLES = fileURLToPath(new URL('./counterexamples/', impor
 const planFor = (i: number) => i % 2 === 0;
 
 export interface WorldFailure { world: WorldSpec; failures: string[] }
+
+/** A run with a rule bundle (SPEC 6): the examples' bundle, their settings, and their sources for opa eval. */
+export interface RulesRun {
+  bundle: SealedBundle;
+  config: RulesConfig;
+  /** The rules' .rego (tests excluded) and data.json files, for `opa eval` beside policies/. */
+  opaSources: string[];
+  /** Rule id -> its file, from the bundle's seal (what the host fills into a rule denial's source). */
+  ruleFiles: Record<string, string>;
+}
 
 export interface Stats {
   worlds: number;
@@ -34,13 +46,15 @@ export interface Stats {
   ignoredReasons: Map<string, number>;
   /** Warning codes, with the reason for revoke-without-effect ("revoke-without-effect/unknown-key"). */
   warnings: Map<string, number>;
+  /** Rule denials by id, and "ID alone" when the blockers alone would have allowed the request. */
+  rules: Map<string, number>;
   opaCases: number;
   inProcessMs: number;
   opaMs: number;
 }
 
 export function newStats(): Stats {
-  return { worlds: 0, decisions: 0, plans: 0, allowed: 0, gateWorlds: 0, reasons: new Map(), ignoredReasons: new Map(), warnings: new Map(), opaCases: 0, inProcessMs: 0, opaMs: 0 };
+  return { worlds: 0, decisions: 0, plans: 0, allowed: 0, gateWorlds: 0, reasons: new Map(), ignoredReasons: new Map(), warnings: new Map(), rules: new Map(), opaCases: 0, inProcessMs: 0, opaMs: 0 };
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -53,7 +67,7 @@ interface Checked {
 }
 
 /** (a) and (c), and the plan checks, for one world; files are written under `root`. */
-export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBundle, opts: { mutation?: Mutation; stats?: Stats } = {}): Checked {
+export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBundle, opts: { mutation?: Mutation; stats?: Stats; rules?: RulesConfig } = {}): Checked {
   const dir = mkdtempSync(join(root, 'w-'));
   const files = writeWorld(world, dir);
   let host: HostResult;
@@ -73,10 +87,11 @@ export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBun
   world.requests.forEach((r, i) => {
     const answer = host.answers[i]!;
     const req = requestOf(r);
-    const expected: ModelDecision = decide(model, req, opts.mutation);
+    const expected: ModelDecision = opts.rules ? decideWithRules(world, model, req, opts.rules, opts.mutation) : decide(model, req, opts.mutation);
     for (const f of compareWithModel(answer.decision, expected)) failures.push(`request ${i} ${JSON.stringify(r)}: ${f}`);
     if (answer.plan !== undefined && (opts.mutation ?? 'none') === 'none') {
-      for (const f of checkPlan(answer, smallestPlanSize(model, req))) failures.push(`request ${i} plan: ${f}`);
+      const planCheck = opts.rules ? checkRulePlan : checkPlan;
+      for (const f of planCheck(answer, smallestPlanSize(model, req))) failures.push(`request ${i} plan: ${f}`);
     }
     if (opts.stats) {
       const s = opts.stats;
@@ -85,6 +100,9 @@ export function checkInProcess(world: WorldSpec, root: string, bundle: SealedBun
       if (answer.decision.allowed) s.allowed++;
       for (const d of answer.decision.denials) for (const reason of d.reasons) bump(s.reasons, reason);
       for (const g of answer.decision.ignored_grants) bump(s.ignoredReasons, g.reason);
+      const ruleIds = answer.decision.denials.filter((d) => (d as { kind?: string }).kind === 'rule').map((d) => d.blocker_id);
+      for (const id of ruleIds) bump(s.rules, id);
+      if (ruleIds.length > 0 && ruleIds.length === answer.decision.denials.length) for (const id of new Set(ruleIds)) bump(s.rules, `${id} alone`);
       for (const w of expected.warnings) bump(s.warnings, w.code === 'revoke-without-effect' ? `${w.code}/${w.key.split('|')[3]}` : w.code);
     }
   });
@@ -120,6 +138,8 @@ export interface RunOptions {
   opaProcesses?: number;
   /** Break the model on purpose (the oracle's own test). */
   mutation?: Mutation;
+  /** Decide with a rule bundle: rule worlds, the rules' model, opa with the rules' sources. */
+  rules?: RulesRun;
 }
 
 /**
@@ -128,8 +148,9 @@ export interface RunOptions {
  * the next chunk's work. Returns every failing world.
  */
 export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]> {
-  const bundle = readSealedBundle();
+  const bundle = opts.rules?.bundle ?? readSealedBundle();
   const root = mkdtempSync(join(tmpdir(), 'blockgate-diff-'));
+  const inProcess = { ...(opts.mutation ? { mutation: opts.mutation } : {}), ...(opts.rules ? { rules: opts.rules.config } : {}) };
   const failures: WorldFailure[] = [];
   const chunkSize = opts.chunk ?? 250;
   const gateEvery = opts.gateEvery ?? 10;
@@ -156,7 +177,7 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
     if (opts.stats) opts.stats.opaCases += cases.length;
     opaRuns.push(limitOpa(async () => {
       const t0 = performance.now();
-      const answers = await opaEvaluate(worlds, cases);
+      const answers = withRuleSources(await opaEvaluate(worlds, cases, opts.rules?.opaSources), opts.rules?.ruleFiles);
       if (opts.stats) opts.stats.opaMs += performance.now() - t0;
       const byWorld = new Map<Checked, string[]>();
       owners.forEach(({ checked, request }, k) => {
@@ -172,17 +193,17 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
 
   const gateChecks: Promise<void>[] = [];
   // Async, so that the opa processes started for earlier chunks run while this one is generated.
-  const property = fc.asyncProperty(arbWorld, async (world) => {
+  const property = fc.asyncProperty(opts.rules ? arbRulesWorld(opts.rules.config) : arbWorld, async (world) => {
     const useGate = index % gateEvery === 0;
     index++;
     const t0 = performance.now();
-    const checked = checkInProcess(world, root, bundle, opts.mutation ? { stats: opts.stats, mutation: opts.mutation } : { stats: opts.stats });
+    const checked = checkInProcess(world, root, bundle, { ...inProcess, stats: opts.stats });
     if (opts.stats) opts.stats.inProcessMs += performance.now() - t0;
     if (checked.failures.length > 0) return false;
     // openGate's check has no what-if revokes: worlds with them are compared three ways only.
     if (useGate && checked.host && world.whatIfRevokes === undefined) {
       if (opts.stats) opts.stats.gateWorlds++;
-      gateChecks.push(gateAgrees(world, checked.files, checked.host).then((list) => {
+      gateChecks.push(gateAgrees(world, checked.files, checked.host, opts.rules?.bundle).then((list) => {
         if (list.length > 0) failures.push({ world, failures: list.map((f) => `openGate: ${f}`) });
       }));
     }
@@ -199,7 +220,7 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
     const result = await fc.check(property, { seed: opts.seed, numRuns: opts.worlds, endOnFailure: false });
     if (result.failed && result.counterexample) {
       const world = result.counterexample[0];
-      const again = checkInProcess(world, root, bundle, opts.mutation ? { mutation: opts.mutation } : {});
+      const again = checkInProcess(world, root, bundle, inProcess);
       failures.push({ world, failures: again.failures.length > 0 ? again.failures : [`failed: ${String(result.errorInstance ?? 'property false')}`] });
       // Worlds run while shrinking are not all valid comparisons for opa; drop the batch.
       pending = pending.filter((c) => c.failures.length === 0);
@@ -214,15 +235,15 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
 }
 
 /** Replays one saved world through all three ways. */
-export async function replay(world: WorldSpec, mutation: Mutation = 'none'): Promise<string[]> {
-  const bundle = readSealedBundle();
+export async function replay(world: WorldSpec, mutation: Mutation = 'none', rules?: RulesRun): Promise<string[]> {
+  const bundle = rules?.bundle ?? readSealedBundle();
   const root = mkdtempSync(join(tmpdir(), 'blockgate-replay-'));
   try {
-    const checked = checkInProcess(world, root, bundle, { mutation });
+    const checked = checkInProcess(world, root, bundle, rules ? { mutation, rules: rules.config } : { mutation });
     const failures = [...checked.failures];
     if (checked.host) {
       const cases: OpaCase[] = checked.host.answers.map((a) => ({ world: 0, input: a.input, plan: a.plan !== undefined }));
-      const answers = await opaEvaluate([checked.host.world], cases);
+      const answers = withRuleSources(await opaEvaluate([checked.host.world], cases, rules?.opaSources), rules?.ruleFiles);
       checked.host.answers.forEach((a, i) => {
         for (const f of compareWithOpa(a, answers[i])) failures.push(`request ${i} opa: ${f}`);
       });

@@ -20,6 +20,8 @@ export interface TrustKeySpec {
   role: string;
   /** Which deterministic key pair (see keys.ts). */
   seed: number;
+  /** Who holds the key (SPEC 1.4); absent: the key is its own principal. */
+  principal?: string;
 }
 
 /**
