@@ -11,6 +11,7 @@ export const INPUT_ERROR_CODES = [
   'ledger-schema', 'ledger-sequence', 'ledger-chain', 'ledger-duplicate-id', 'ledger-dangling-revoke', 'ledger-signature',
   'ledger-truncated',
   'bad-time', 'unknown-action', 'unknown-environment', 'bad-request',
+  'rule-build', 'rule-conflict',
   // `ledger append` refusing an entry the ledger would take but that would not do what was
   // meant (an unknown name, an expired or mis-dated entry, a revoke without effect); --force appends it.
   'append-unknown-name', 'append-unknown-blocker', 'append-bad-time', 'append-without-effect',
@@ -21,7 +22,7 @@ export const APPEND_REFUSAL_CODES = ['append-unknown-name', 'append-unknown-bloc
 export type AppendRefusalCode = (typeof APPEND_REFUSAL_CODES)[number];
 
 /** Codes for every other failure (exit 1). */
-export const FAILURE_CODES = ['usage', 'bundle-seal', 'io', 'internal'] as const;
+export const FAILURE_CODES = ['usage', 'bundle-seal', 'io', 'internal', 'rule-error'] as const;
 
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 export type FailureCode = (typeof FAILURE_CODES)[number];
