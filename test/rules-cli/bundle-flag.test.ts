@@ -10,7 +10,7 @@ import { blockgate } from '../support/cli.js';
 import { rejection } from '../support/thrown.js';
 import { openGate, validateInputs } from '../../src/index.js';
 import { readSealedBundle } from '../../src/engine/bundle.js';
-import { ALLOWED, FIX7, freezeRules, INPUTS, OPA, scratch } from './support.js';
+import { ALLOWED, FIX7, freezeRules, INPUTS, OPA, ROOT, scratch } from './support.js';
 
 let root: string;
 /** The freeze rules built unsigned, and built signed with an ES256 key. */
@@ -75,6 +75,14 @@ describe('check --bundle', () => {
       expect(r.code, command.join(' ')).toBe(1);
       expect(r.json?.error?.code ?? r.stdout + r.stderr, command.join(' ')).toBe('bundle-seal');
     }
+  });
+
+  it('ledger append, which asks the policy what an entry would do, takes --bundle too', async () => {
+    const r = await blockgate(['ledger', 'append', '--ledger', join(root, 'append.jsonl'), '--key', join(ROOT, 'fixtures/keys/owner-1.test-only.key'), '--key-id', 'owner-1',
+      '--trust', FIX7.trust, '--id', 'G-NEW', '--action', 'apply', '--env', 'staging', '--resolves', 'FIX7-P0-PLAN-SEPARATE-AUTH-1',
+      '--bundle', scratch('empty-bundle'), '--format', 'json']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.json.error.code).toBe('bundle-seal');
   });
 
   it('plan and matrix decide with the bundle too', async () => {

@@ -5,7 +5,7 @@ import { appendChecked, type CheckedAppendResult } from '../../gate/ledger-appen
 import { buildDraft, readDraft, readDrafts, type DraftEntry } from '../../ledger/draft.js';
 import type { StdinReader } from '../../load/files.js';
 import { EXIT } from '../exit.js';
-import { withFormat } from '../options.js';
+import { withBundle, withFormat } from '../options.js';
 import { refuseStdinFor, stdinAtMostOnce, type Runner } from '../context.js';
 
 interface Args {
@@ -59,7 +59,8 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'append',
     describe: 'sign, chain and append entries (refused if they would make the ledger invalid, or not do what was meant)',
-    builder: (y) => withFormat(y, 'data')
+    // The policy judges what an entry would do (append-without-effect): --bundle says which.
+    builder: (y) => withBundle(withFormat(y, 'data'))
       .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines); created if missing' })
       .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
       .option('key-id', { type: 'string', demandOption: true, describe: 'id of that key in the trust file' })
