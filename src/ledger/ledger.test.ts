@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import type { EntryFields, GrantFields } from '../schema/types.js';
 import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { generateKeyPair, loadPrivateKey, parseTrustText, signEntry } from './keys.js';
 import { GENESIS_PREV, parseHypotheticalText, parseLedgerText, readLedger, type Ledger } from './ledger.js';
+import { appendEntry } from './append.js';
+import { rejection as refusal, thrown } from '../../test/support/thrown.js';
 
 const FILE = 'grants.jsonl';
 
@@ -348,13 +350,6 @@ describe('line format and schema reject the whole ledger', () => {
     expectProblem(rejection(lines.join('\n')), 'ledger-schema', 2, new RegExp(`is not a JSON object \\(found ${found}\\)`));
   });
 
-  it('an unknown field such as expire_at', () => {
-    const drafts = DRAFTS.map((d, i) => (i === 1 ? { ...d, expire_at: '2026-12-01T00:00:00Z' } as unknown as Draft : d));
-    const err = rejection(jsonl(chain(drafts)));
-    expect(err.problems).toHaveLength(1);
-    expectProblem(err, 'ledger-schema', 2, /unknown field "expire_at"/);
-  });
-
   it('a missing field, or a field of the other entry type', () => {
     const { resolves: _r, ...noResolves } = DRAFTS[1] as GrantFields & { key: string };
     expectProblem(rejection(jsonl(chain([DRAFTS[0]!, noResolves as Draft]))), 'ledger-schema', 2, /missing required field "resolves"/);
@@ -452,5 +447,38 @@ describe('hypothetical what-if entries', () => {
   it('keeps the line rules: blank lines and a missing final newline', () => {
     const err = hypotheticalRejection(`${JSON.stringify(grant)}\n\n${JSON.stringify(revoke)}`);
     expect(err.problems.map((p) => [p.code, p.line])).toEqual([['ledger-schema', 2], ['ledger-schema', 3]]);
+  });
+});
+
+describe('the expire_at typo (a misspelt expires_at) is refused wherever an entry is read, never an entry without expiry', () => {
+  const typo = { expire_at: '2026-12-01T00:00:00Z' };
+  const cases: Array<[string, () => Promise<{ err: BlockgateError; file: string; line: number }>]> = [
+    ['a signed ledger line', async () => {
+      const err = rejection(jsonl(chain(DRAFTS.map((d, i) => (i === 1 ? { ...d, ...typo } as unknown as Draft : d)))));
+      expect(err.problems).toHaveLength(1);
+      expectProblem(err, 'ledger-schema', 2, /unknown field "expire_at"/);
+      return { err, file: FILE, line: 2 };
+    }],
+    ['a what-if entry', async () => {
+      const hypothetical = { id: 'H-1', type: 'grant', role: 'owner', issued_at: '2026-11-25T10:00:00Z', action: 'apply', environment: 'production', resolves: ['B-1'], ...typo };
+      const err = thrown(() => parseHypotheticalText(jsonl([hypothetical]), 'add.jsonl', read(jsonl(VALID))));
+      return { err, file: 'add.jsonl', line: 1 };
+    }],
+    ['an entry to append: nothing is written', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'blockgate-typo-'));
+      const ledgerPath = join(dir, FILE);
+      const draft = { id: 'G-1', type: 'grant', issued_at: '2026-11-20T10:00:00Z', action: 'apply', environment: 'production', resolves: ['B-1'], ...typo };
+      const err = await refusal(appendEntry({ ledgerPath, draft, privateKeyPem: pairs['owner-1'].privateKeyPem, keyId: 'owner-1', trust }));
+      expect(err.message).toMatch(/nothing was appended/);
+      expect([existsSync(ledgerPath), readdirSync(dir)]).toEqual([false, []]);
+      return { err, file: ledgerPath, line: 1 };
+    }],
+  ];
+
+  it.each(cases)('%s: ledger-schema naming the file, the line and the field', async (_, refuse) => {
+    const { err, file, line } = await refuse();
+    expect(err.code).toBe('ledger-schema');
+    expect(err.message).toContain(`${file} line ${line}: `);
+    expect(err.message).toMatch(/unknown field "expire_at"/);
   });
 });

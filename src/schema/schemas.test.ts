@@ -47,7 +47,6 @@ describe('ledger entry schema', () => {
   });
 
   it.each([
-    ['expire_at', { expire_at: '2026-12-01T00:00:00Z' }, [], 'unknown field "expire_at"'],
     ['a grant with revokes', { revokes: 'G-0' }, [], 'unknown field "revokes"'],
     ['a revoke with resolves', { type: 'revoke', revokes: 'G-0' }, ['action', 'environment'], 'unknown field "resolves"'],
     ['no resolves', {}, ['resolves'], 'missing required field "resolves"'],
@@ -65,6 +64,16 @@ describe('ledger entry schema', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.every((p) => p.code === 'ledger-schema' && p.line === 7)).toBe(true);
     expect(problems.map((p) => p.message).join('\n')).toContain(message);
+  });
+
+  it.each([
+    ['a ledger entry', validateLedgerEntry, []],
+    ['a what-if entry', validateHypotheticalEntry, ['seq', 'key', 'prev', 'sig']],
+  ] as const)('the expire_at typo (a misspelt expires_at) is an unknown field of %s, never an entry without expiry', (_, validate, drop) => {
+    const problems = validate(entry({ expire_at: '2026-12-01T00:00:00Z' }, [...drop]), 'g.jsonl');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.code === 'ledger-schema' && p.line === 7)).toBe(true);
+    expect(problems.map((p) => p.message).join('\n')).toContain('unknown field "expire_at"');
   });
 
   it.each([['issued_at'], ['expires_at']])('a bad %s is bad-time, on the entry\'s file line', (field) => {

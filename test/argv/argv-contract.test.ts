@@ -195,7 +195,7 @@ const checkCase: fc.Arbitrary<CheckCase> = fc.record({
   else parts.push({ tokens: [], effect: 'usage' });
   if (c.env) parts.push({ tokens: ['--env', c.env.value], effect: c.env.effect });
   else parts.push({ tokens: [], effect: 'usage' });
-  if (c.target) parts.push(c.target);
+  if (c.target) parts.push({ tokens: [...c.target.tokens], effect: c.target.effect });
   if (c.at) parts.push({ tokens: ['--at', c.at.value], effect: c.at.effect });
   // FIX7's answer depends on time: give it the matrix's time unless the vector sets one.
   else if (c.world === 'fix7') parts.push({ tokens: ['--at', '2026-11-25T12:00:00Z'], effect: 'none' });
