@@ -18,7 +18,8 @@ describe('--max-skew durations', () => {
   });
 
   it('reads back in the largest unit that divides it', () => {
-    expect([300_000, 3_600_000, 90_000, 86_400_000 * 3, 1500, 61_500, 999].map(formatDuration)).toEqual(['5m', '1h', '90s', '3d', '2s', '1m2s', '999ms']);
+    expect([300_000, 3_600_000, 90_000, 86_400_000 * 3, 1500, 61_500, 999, 1_063_969_087, 3_600_000 + 1].map(formatDuration))
+      .toEqual(['5m', '1h', '90s', '3d', '2s', '1m2s', '999ms', '12d7h', '1h']);
   });
 });
 

@@ -24,13 +24,21 @@ export function parseDuration(text: string, what = '--max-skew'): number {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-/** A duration as a person reads it: the largest unit that divides it, else minutes and seconds. */
+/** A duration as a person reads it: in the largest unit that divides it, else its two largest parts ("12d7h", "1m2s"). */
 export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
+  const units = ['d', 'h', 'm', 's'] as const;
+  for (const unit of units) {
     if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   if (ms < 1000) return `${ms}ms`;
-  return ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  let rest = Math.round(ms / 1000) * 1000;
+  const parts: string[] = [];
+  for (const unit of units) {
+    const n = Math.floor(rest / UNIT_MS[unit]);
+    rest -= n * UNIT_MS[unit];
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+  }
+  return parts.slice(0, 2).filter((p) => !p.startsWith('0')).join('') || parts[0]!;
 }
 
 /** What the entries are checked against: the catalog, the maps when given, and the clock. */

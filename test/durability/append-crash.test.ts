@@ -18,7 +18,7 @@ function append(ledger: string, id: string, killAfterMs?: number): Promise<{ cod
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'ledger', 'append', '--ledger', ledger, '--key', KEY, '--key-id', 'owner-1',
       '--trust', TRUST, '--id', id, '--action', 'apply', '--env', 'production', '--resolves', 'FIX7-P0-PROD-OPT4-1',
-      '--issued-at', '2026-11-20T10:00:00Z', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--issued-at', '2026-11-20T10:00:00Z', '--max-skew', '3650d', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });

@@ -242,7 +242,8 @@ describe('plan --emit-ledger-template', () => {
       const file = join(dir, `entry-${i + 1}.json`);
       writeFileSync(file, JSON.stringify(entry));
       const key = KEYS[entry.role]!;
-      const r = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', key.file, '--key-id', key.id, '--trust', `${ROOT}fixtures/trust.test-only.json`, '--entry', file]);
+      // Issued at the plan's --at, a fixed past instant: further from the clock than the default --max-skew.
+      const r = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', key.file, '--key-id', key.id, '--trust', `${ROOT}fixtures/trust.test-only.json`, '--entry', file, '--max-skew', '3650d']);
       expect([entry.id, r.code, r.stderr]).toEqual([entry.id, 0, '']);
     }
   }

@@ -151,7 +151,7 @@ describe('replay', () => {
     writeFileSync(s.ledger, `${LEDGER_LINES[0]}\n`);
     const key = (id: string) => ['--key', `${ROOT}fixtures/keys/${id}.test-only.key`, '--key-id', id, '--trust', `${ROOT}fixtures/trust.test-only.json`];
     for (let i = 2; i <= 6; i++) {
-      const r = await blockgate(['ledger', 'append', '--ledger', s.ledger, ...key('owner-1'), '--id', `G-OTHER-${i}`, '--issued-at', '2026-11-20T10:00:00Z', '--action', 'permit', '--env', 'staging', '--resolves', 'FIX7-P0-PLAN-SEPARATE-AUTH-1']);
+      const r = await blockgate(['ledger', 'append', '--ledger', s.ledger, ...key('owner-1'), '--id', `G-OTHER-${i}`, '--max-skew', '3650d', '--issued-at', '2026-11-20T10:00:00Z', '--action', 'permit', '--env', 'staging', '--resolves', 'FIX7-P0-PLAN-SEPARATE-AUTH-1']);
       expect(r.code, r.stderr).toBe(0);
     }
     const r = await replay(s);

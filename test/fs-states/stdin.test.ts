@@ -75,7 +75,7 @@ describe('ledger commands', () => {
     writeFileSync(key, owner.privateKeyPem, { mode: 0o600 });
     const ledger = join(dir, 'grants.jsonl');
     const entry = JSON.stringify({ id: 'G-1', type: 'grant', role: 'owner', issued_at: '2026-11-20T10:00:00Z', action: 'apply', environment: 'production', resolves: ['B-1'] });
-    const r = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', key, '--key-id', 'owner-1', '--entry=-', '--format', 'json'], { input: entry });
+    const r = await blockgate(['ledger', 'append', '--ledger', ledger, '--key', key, '--key-id', 'owner-1', '--entry=-', '--max-skew', '3650d', '--format', 'json'], { input: entry });
     expect(r.code, r.stdout).toBe(0);
     expect(r.json).toMatchObject({ appended: 'G-1', seq: 1 });
     const head = await blockgate(['ledger', 'head', '--ledger=-', '--format', 'json'], { input: readFileSync(ledger, 'utf8') });
