@@ -102,10 +102,21 @@ describe('blockgate config', () => {
       'catalog       (not set)',
       'ledger_head   (not set)',
       'bundle        (not set)',
-      `format        json  (from ${file} line 3)`,
+      'format        text  (from --format)',
       'decision_log  (not set)',
       '',
     ].join('\n'));
+  });
+
+  it('a --format given is shown as coming from the flag', async () => {
+    const r = await blockgate(['config', '--format', 'json'], { cwd: sub });
+    expect(r.json.settings.format).toEqual({ value: 'json', from: 'flag', flag: 'format', where: '--format' });
+  });
+
+  it('the bundle setting reaches --bundle: BLOCKGATE_BUNDLE naming no bundle is bundle-seal, exit 1', async () => {
+    const r = await blockgate(['check', '--action', 'apply', '--env', 'staging'], { cwd: sub, env: { BLOCKGATE_BUNDLE: join(project, 'no-bundle') } });
+    expect(r.code).toBe(1);
+    expect(r.json.error).toEqual({ code: 'bundle-seal', message: `${join(project, 'no-bundle', 'seal.json')}: not found` });
   });
 
   it('a broken config: exit 3 with its line', async () => {

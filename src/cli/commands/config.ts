@@ -4,7 +4,6 @@ import { resolveConfig, type EffectiveConfig } from '../../config/config.js';
 import { describeSource, SETTINGS, type FlagValues, type SettingKey } from '../../config/settings.js';
 import { BlockgateError } from '../../errors.js';
 import { EXIT } from '../exit.js';
-import { withFormat } from '../options.js';
 import type { CliIO, Runner } from '../context.js';
 
 /** What the configuration decides beyond the flags it fills in: the output format, which main reads from the raw arguments. */
@@ -75,15 +74,19 @@ function configText(config: EffectiveConfig): string {
   return `${[file, ...rows].join('\n')}\n`;
 }
 
-export function configCommand(run: Runner): CommandModule<object, { format: string; config?: string }> {
+export function configCommand(run: Runner): CommandModule<object, { format?: string; config?: string }> {
   return {
     command: 'config',
     describe: 'print the effective settings (blockgate.json, BLOCKGATE_* variables) and where each came from',
-    builder: (y) => withFormat(y, 'error') as never,
+    // --format without a default, so that the view can say whether it was given.
+    builder: (y) => y
+      .option('format', { type: 'string', describe: 'output format: text (default) or json' })
+      .option('config', { type: 'string', describe: 'the config file (default: BLOCKGATE_CONFIG, else blockgate.json here or in a parent)' }) as never,
     handler: (argv) => run(async (ctx) => {
       const format = ctx.renderer.format;
       if (format !== 'text' && format !== 'json') throw new BlockgateError('usage', `--format ${format} is not available for config; use text or json`);
-      const config = resolveConfig({ cwd: process.cwd(), env: ctx.io.env, ...(argv.config === undefined ? {} : { configFlag: argv.config }) });
+      const flags = argv.format === undefined ? {} : { format: argv.format };
+      const config = resolveConfig({ cwd: process.cwd(), env: ctx.io.env, flags, ...(argv.config === undefined ? {} : { configFlag: argv.config }) });
       const output = format === 'json' ? `${JSON.stringify(configView(config), null, 2)}\n` : configText(config);
       return { output, exitCode: EXIT.ok };
     }),
