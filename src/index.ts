@@ -14,6 +14,8 @@ export { appendEntry, appendEntryFromFiles, buildDraft, readDraft, readHead, gen
 export type {
   AppendRequest, AppendFromFilesRequest, AppendResult, DraftEntry, DraftFlags, HeadReport, HeadSources, KeygenRequest, KeygenResult,
 } from './ledger/index.js';
+export { appendChecked, type CheckedAppendRequest, type CheckedAppendResult } from './gate/ledger-append.js';
+export { readDrafts, parseDuration, DEFAULT_MAX_SKEW_MS } from './ledger/index.js';
 export type { StdinReader } from './load/files.js';
 export type {
   Denial, SatisfiedBlocker, IgnoredGrant, Warning, PlannedGrant, Unresolvable, LintFinding,

@@ -59,7 +59,7 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
   return {
     command: 'append',
     describe: 'sign, chain and append entries (refused if they would make the ledger invalid, or not do what was meant)',
-    // The policy judges what an entry would do (append-without-effect): --bundle says which.
+    // A dry run's matrix cells are decided by the policy: --bundle says which.
     builder: (y) => withBundle(withFormat(y, 'data'))
       .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines); created if missing' })
       .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
