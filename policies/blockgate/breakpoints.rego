@@ -25,3 +25,9 @@ breakpoints contains revoke.issued_at if {
 	some revokes in data.world.hypothetical_revokes
 	some revoke in revokes
 }
+
+# The rules' own instants (SPEC 6: a rule that reads time lists its edges). Anything but a number
+# is kept, so that the host refuses it (rule-error) rather than keying its memo on a wrong set.
+breakpoints contains point if some point in rule_breakpoint_output
+
+breakpoints contains "data.blockgate.rules.breakpoints is not a set" if not is_set(rule_breakpoint_output)

@@ -3,21 +3,29 @@ package blockgate
 
 default allowed := false
 
-# Allowed only for a known request with no applicable blocker left unsatisfied.
+# Allowed only for a known request with no applicable blocker left unsatisfied, no rule denying
+# and no rule output malformed (SPEC 6: rules never weaken the blocker decision).
 allowed if {
 	request_known
 	count(blocker_denied) == 0
+	rules_allow
 }
 
 # METADATA
 # title: decision
 # description: |
 #   Decides one request (input: action, environment, target?, at in epoch ms) against the
-#   loaded blocker maps and grant ledger (data.world), and explains it: SPEC 2.1 to 2.4.
+#   loaded blocker maps and grant ledger (data.world), and explains it: SPEC 2.1 to 2.4, with
+#   the rules' denials and warnings (SPEC 6); `rule_problems`, only when there is one, lists
+#   the rules' outputs that are not as SPEC 6 says (the host raises them as errors).
 # entrypoint: true
-decision := {
+decision := decision_explained if count(rule_problems) == 0
+
+else := object.union(decision_explained, {"rule_problems": rule_problems})
+
+decision_explained := {
 	"allowed": allowed,
-	"denials": [denial(blocker_id) | some blocker_id in sort(blocker_denied)],
+	"denials": [denial | some blocker_id in sort(object.keys(denials_by_id)); some denial in denials_by_id[blocker_id]],
 	"satisfied": [{"blocker_id": blocker_id, "grants": sort(counting_grants[blocker_id])} |
 		some blocker_id in sort(blocker_satisfied)
 	],
@@ -25,7 +33,16 @@ decision := {
 	"warnings": warnings,
 }
 
+# The denials of each id, sorted: a blocker's one (a rule's with its id is a conflict), or the rules'.
+denials_by_id[blocker_id] := [denial(blocker_id)] if some blocker_id in blocker_denied
+
+denials_by_id[blocker_id] := sort({denial | some denial in rule_denials; denial.blocker_id == blocker_id}) if {
+	some blocker_id in rule_denial_ids
+	not blocker_denied[blocker_id]
+}
+
 denial(blocker_id) := {
+	"kind": "blocker",
 	"blocker_id": blocker_id,
 	"item": blocker.item,
 	"next_action": blocker.next_action,
@@ -120,8 +137,18 @@ ignored_pairs_by_block[block] contains [grant_id, reason] if {
 }
 
 # SPEC 2.4: sorted by code, then message. Each code's list is sorted on its own and the lists
-# are joined in code order, so no one sort runs over all of them.
-warnings := array.flatten([applies_nowhere_warnings, verification_warnings, revoke_without_effect_warnings])
+# are joined in code order, so no one sort runs over all of them; the rules' warnings (SPEC 6),
+# one list per id, go in among them by code.
+core_warnings := array.flatten([applies_nowhere_warnings, verification_warnings, revoke_without_effect_warnings])
+
+warnings := core_warnings if count(rule_warnings_by_code) == 0
+
+else := array.flatten([warnings_of_code(code) | some code in sort({w.code | some w in core_warnings} | object.keys(rule_warnings_by_code))])
+
+warnings_of_code(code) := sort(array.concat(
+	[w | some w in core_warnings; w.code == code],
+	rule_warnings_of_code(code),
+))
 
 # A loaded blocker none of whose tags the catalog carries can never block anything.
 applies_nowhere_warnings := [{"code": "blocker-applies-nowhere", "message": message} |

@@ -84,6 +84,7 @@ test_decision_denial_shape if {
 	decide(w) == {
 		"allowed": false,
 		"denials": [{
+			"kind": "blocker",
 			"blocker_id": "FIX7-P0-PROD-BIRTH-SURFACE-1",
 			"item": "production object-birth pipeline surface",
 			"next_action": null,

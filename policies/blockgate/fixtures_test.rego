@@ -141,6 +141,7 @@ plan_for(w, req) := p if {
 
 # The denial SPEC 2.4 describes for a blocker built by blocker().
 denial_of(b, missing_roles, reasons) := {
+	"kind": "blocker",
 	"blocker_id": b.id,
 	"item": b.item,
 	"next_action": b.next_action,

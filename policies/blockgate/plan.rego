@@ -11,13 +11,18 @@ import data.blockgate.cover
 # title: plan
 # description: |
 #   For the request in input, the grants that would allow it (one per role) and the blockers
-#   no grant can close.
+#   no grant can close (a rule's denial among them, reason rule: SPEC 6); `rule_problems` as in
+#   the decision.
 # entrypoint: true
-plan := {
+plan := plan_made if count(rule_problems) == 0
+
+else := object.union(plan_made, {"rule_problems": rule_problems})
+
+plan_made := {
 	"allowed": allowed,
 	"grants_needed": [planned_grant(role) | some role in sort(plan_roles)],
-	"unresolvable": [{"blocker_id": blocker_id, "reason": unresolvable_reason[blocker_id]} |
-		some blocker_id in sort(object.keys(unresolvable_reason))
+	"unresolvable": [{"blocker_id": blocker_id, "reason": object.get(unresolvable_reason, blocker_id, "rule")} |
+		some blocker_id in sort(object.keys(unresolvable_reason) | rule_unresolvable)
 	],
 }
 
@@ -25,6 +30,10 @@ unresolvable_reason[blocker_id] := reason if {
 	some blocker_id in blocker_denied
 	reason := unresolvable_because(data.world.blockers[blocker_id])
 }
+
+# No grant closes a rule's denial (reason rule). An id that is also a blocker's is a conflict
+# (rule_problems), listed once, as the blocker's.
+rule_unresolvable := {blocker_id | some blocker_id in rule_denial_ids; not data.world.blockers[blocker_id]}
 
 unresolvable_because(blocker) := problem if {
 	problem := blocker.problem

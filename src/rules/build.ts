@@ -229,7 +229,10 @@ export function importedBuiltins(wasm: Uint8Array): string[] {
 function checkBuiltins(opa: string, stage: string, declared: DeclaredRules, shownOf: (f: string) => string): void {
   if (declared.outputs.size === 0) return;
   const probe = join(stage, '..', 'probe.tar.gz');
-  const entrypoints = [...declared.outputs].sort().flatMap((o) => ['-e', `blockgate/rules/${o}`]);
+  // Through the core entrypoints, which read every rule output (a probe with the rules' outputs as
+  // entrypoints trips OPA 1.22.3's WASM compile once the core policy reads them: "function used as
+  // reference"). The core's own builtins all run here, so any builtin missing is the rules'.
+  const entrypoints = Object.values(ENTRYPOINTS).flatMap((e) => ['-e', e]);
   const run = runOpa(opa, ['build', '-b', '.', '-t', 'wasm', ...entrypoints, '-o', probe], stage);
   if (run.status !== 0) throw opaFailure(run, 'opa build', shownOf);
   const wasm = readOpaBundle(readFileSync(probe), { name: probe }).wasm;

@@ -323,7 +323,7 @@ export function decide(w: ModelWorld, r: ModelRequest, mutation: Mutation = 'non
         reasons.add(G.length === 0 ? 'missing-grant' : E.length === 0 ? 'evidence-missing' : 'grant-too-early');
       }
       denials.push({
-        blocker_id: b.id, item: b.item, next_action: b.next_action, actor_needed: b.actor_needed, source: b.source, blocks: b.tags, required_roles: b.roles, mode: b.mode,
+        kind: 'blocker', blocker_id: b.id, item: b.item, next_action: b.next_action, actor_needed: b.actor_needed, source: b.source, blocks: b.tags, required_roles: b.roles, mode: b.mode,
         missing_roles: sortedUnique(missing), reasons: sortedUnique(reasons),
       });
     }

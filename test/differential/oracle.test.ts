@@ -75,7 +75,7 @@ describe('the model decides the FIX7 example as the README tells it', () => {
     const apply = decide(m, { action: 'apply', environment: 'production', at: Date.parse('2026-11-25T12:00:00Z') });
     expect(apply.allowed).toBe(false);
     expect(apply.denials).toEqual([{
-      blocker_id: 'ROLLBACK', item: null, next_action: null, actor_needed: 'operator (+ separate production authorization)', source: 'map-1.json',
+      kind: 'blocker', blocker_id: 'ROLLBACK', item: null, next_action: null, actor_needed: 'operator (+ separate production authorization)', source: 'map-1.json',
       blocks: ['production'], required_roles: ['operator'], mode: 'all', missing_roles: ['operator'], reasons: ['missing-grant'],
     }]);
     expect(apply.satisfied).toEqual([{ blocker_id: 'SURFACE', grants: ['G1', 'G2'] }]);

@@ -66,7 +66,7 @@ function expectedDenial(id: string) {
   const b = raw(id);
   const n = NORMALISED[id]!;
   return {
-    blocker_id: id, item: b.item, next_action: b.next_action, actor_needed: b.actor_needed,
+    kind: 'blocker', blocker_id: id, item: b.item, next_action: b.next_action, actor_needed: b.actor_needed,
     blocks: n.blocks, required_roles: n.required_roles, mode: 'all',
     missing_roles: n.required_roles, reasons: ['missing-grant'], source: SEED,
   };
@@ -92,7 +92,7 @@ describe('the seed map with an empty ledger', () => {
     expect(r.json.denials).toEqual(expectedIds(action, env).map(expectedDenial));
     // Key order as SPEC shows it.
     for (const d of r.json.denials) {
-      expect(Object.keys(d)).toEqual(['blocker_id', 'item', 'next_action', 'actor_needed', 'blocks', 'required_roles', 'mode', 'missing_roles', 'reasons', 'source']);
+      expect(Object.keys(d)).toEqual(['kind', 'blocker_id', 'item', 'next_action', 'actor_needed', 'blocks', 'required_roles', 'mode', 'missing_roles', 'reasons', 'source']);
     }
     expect(r.json.satisfied).toEqual([]);
     expect(r.json.ignored_grants).toEqual([]);
