@@ -65,6 +65,14 @@ describe('--dry-run', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
+  it('with --blockers over a ledger with entries but no --trust: usage (exit 1), as for what-if; nothing written', async () => {
+    const file = ledgerCopy();
+    const before = readFileSync(file);
+    const r = await append(file, ['--key', keyFile('operator-1'), '--key-id', 'operator-1'], [...rollback, '--role', 'operator', '--blockers', MAP, '--dry-run']);
+    expectError(r, 'usage', 1, 'the ledger has entries, so --trust is required');
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('a refusal is the same as without --dry-run', async () => {
     const file = ledgerCopy();
     const before = readFileSync(file);
