@@ -19,7 +19,8 @@ deny contains {"id": "evidence-origin", "message": message, "next_action": next_
 	some evidence in view.grants[grant_id].evidence
 	not origin_allowed(evidence.uri)
 	message := concat("", [
-		"grant ", grant_id, " (counting for ", blocker_id, ") cites evidence at ", json.marshal(evidence.uri),
+		# Quoted as written: json.marshal escapes &, <, > and U+2028 under opa but not in WASM.
+		"grant ", grant_id, " (counting for ", blocker_id, ") cites evidence at \"", evidence.uri, "\"",
 		", which is not an https URI on an allow-listed host",
 	])
 	next_action := concat("", [

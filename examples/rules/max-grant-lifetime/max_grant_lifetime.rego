@@ -51,7 +51,14 @@ lifetime_too_long(grant) if grant.expires_at - grant.issued_at > lifetime_max_ms
 
 lifetime_describe(grant) := concat("", [grant.id, " (no expires_at)"]) if grant.expires_at == null
 
-else := concat("", [grant.id, " (", format_int(grant.expires_at - grant.issued_at, 10), " ms)"])
+else := concat("", [grant.id, " (", lifetime_ms_text(grant.expires_at - grant.issued_at), " ms)"])
+
+# format_int in WASM aborts past 2^31 - 1 (about 24.8 days in ms): the digits in two parts.
+lifetime_ms_text(ms) := format_int(ms, 10) if ms < 1000000000
+
+else := concat("", [format_int(floor(ms / 1000000000), 10), lifetime_nine_digits(ms % 1000000000)])
+
+lifetime_nine_digits(n) := concat("", [substring("000000000", 0, 9 - count(digits)), digits]) if digits := format_int(n, 10)
 
 lifetime_roles_met(blocker, roles) if {
 	blocker.mode == "all"
