@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AT, FIX7 } from '../../test/support/fix7.js';
 import type { Problem } from '../errors.js';
-import { DEFAULT_BUNDLE_DIR, readSealedBundle } from '../engine/bundle.js';
+import { DEFAULT_BUNDLE_DIR, readSealedBundle, type SealedBundle } from '../engine/bundle.js';
 import { rejection, thrown } from '../../test/support/thrown.js';
 import { validateInputs } from '../validate.js';
 import { openGate } from './gate.js';
@@ -56,10 +56,10 @@ describe('the policy bundle: read and checked once, then handed on', () => {
 
   it('refuses a look-alike bundle (never run unchecked) and a bundle beside a bundleDir', async () => {
     const { wasm, seal } = readSealedBundle();
-    const e = await rejection(openGate(FIX7, { wasm, seal }));
+    const e = await rejection(openGate(FIX7, { wasm, seal } as unknown as SealedBundle));
     expect([e.code, e.message]).toEqual(['usage', 'openGate: the bundle must be one returned by readSealedBundle, not an object']);
     expect((await rejection(openGate({ ...FIX7, bundleDir: DEFAULT_BUNDLE_DIR }, readSealedBundle()))).message).toBe('openGate: give a bundle or bundleDir, not both');
-    expect(thrown(() => validateInputs(FIX7, { wasm, seal })).code).toBe('usage');
+    expect(thrown(() => validateInputs(FIX7, { wasm, seal } as unknown as SealedBundle)).code).toBe('usage');
   });
 
   it('a reload re-reads the inputs but keeps the bundle checked when the gate opened', async () => {

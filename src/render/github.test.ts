@@ -85,7 +85,7 @@ describe('github renderer', () => {
   });
 
   it('errors are annotations too', () => {
-    const out = githubRenderer.error([{ code: 'ledger-chain', message: 'g.jsonl line 4: prev does not match' }], CTX);
+    const out = githubRenderer.error([{ code: 'ledger-chain', message: 'g.jsonl line 4: prev does not match' }]);
     expect(out).toBe('::error title=blockgate ledger-chain::g.jsonl line 4: prev does not match\n');
   });
 });

@@ -131,7 +131,7 @@ describe('junit errors (SPEC 3: one valid document on stdout, errors included)',
   ];
 
   it('each problem is a failed test case named by its code, with the message', () => {
-    const xml = junitRenderer.error(problems, CTX);
+    const xml = junitRenderer.error(problems);
     expect(junitRenderer.errorsTo).toBe('stdout');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="blockgate" tests="2" failures="2" errors="0" skipped="0">')).toBe(true);
     expect(xml).toContain('<testcase name="ledger-chain" classname="blockgate.error">');

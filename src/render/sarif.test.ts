@@ -101,7 +101,7 @@ describe('sarif renderer', () => {
   });
 
   it('an error is a run with no results, a failed invocation and a notification per problem (SPEC 3)', () => {
-    const log = JSON.parse(sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)) as Log;
+    const log = JSON.parse(sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE])) as Log;
     const run = log.runs[0]!;
     expect(sarifRenderer.errorsTo).toBe('stdout');
     expect(run.results).toEqual([]);
@@ -131,8 +131,8 @@ describe('sarif renderer', () => {
     ['matrix with rule denials', () => { const { rows, detail } = sampleRuleMatrix(); return sarifRenderer.matrix({ rows, ...detail }, RULE_CTX); }],
     ['matrix rows only, with seal rules', () => sarifRenderer.matrix({ rows: sampleRuleMatrix().rows }, RULE_CTX)],
     ['what-if with rule denials', () => { const { rows, detail } = sampleRuleMatrix(); return sarifRenderer.whatIf({ before: rows, after: rows, changes: [], ...detail }, RULE_CTX); }],
-    ['an input error', () => sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE], CTX)],
-    ['a usage error', () => sarifRenderer.error([USAGE], CTX)],
+    ['an input error', () => sarifRenderer.error([LEDGER_CHAIN, MAP_PARSE])],
+    ['a usage error', () => sarifRenderer.error([USAGE])],
   ];
   const haveSchema = existsSync(SCHEMA);
   if (!haveSchema) console.warn(`sarif: ${SCHEMA} is missing; the schema tests are skipped (the package @microsoft/sarif-multitool-linux provides it)`);

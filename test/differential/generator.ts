@@ -321,7 +321,7 @@ export const arbRawWorld: fc.Arbitrary<RawWorld> = fc.record({
   metadata: fc.boolean(),
   cover: fc.boolean(),
   // Mostly none: most worlds stay plain ledgers, as `check` sees them.
-  whatIf: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.record({ grant: fc.nat(20), time: arbRawTime }), { minLength: 1, maxLength: 3 }) }),
+  whatIf: fc.oneof({ weight: 3, arbitrary: fc.constant<RawWorld['whatIf']>([]) }, { weight: 1, arbitrary: fc.array(fc.record({ grant: fc.nat(20), time: arbRawTime }), { minLength: 1, maxLength: 3 }) }),
 });
 
 // ---------------------------------------------------------------------------------------------

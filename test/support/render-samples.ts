@@ -93,7 +93,7 @@ export function sampleMatrix(): { rows: MatrixRow[]; detail: MatrixDetail; decis
 export function sampleWhatIf(): WhatIf {
   const { rows } = sampleMatrix();
   const after = rows.map((r) => (r.action === 'cutover' && r.environment === 'production' ? { ...r, allowed: true, denials: [] } : r.action === 'apply' && r.environment === 'production' ? { ...r, denials: ['B-2'] } : r));
-  return { before: rows, after, changes: [{ action: 'cutover', environment: 'production', before: false, after: true }] };
+  return { before: rows, after, changes: [{ action: 'cutover', environment: 'production', target: null, before: false, after: true, denials_added: [], denials_removed: ['B-1'] }] };
 }
 
 export const PLAN: Plan = {
