@@ -78,7 +78,7 @@ test-rego: $(OPA)
 	$(OPA) check --strict policies/
 	@$(OPA) fmt --list --fail policies/ || { echo "policies/ is not opa-fmt clean: run '$(OPA) fmt -w policies/'"; exit 1; }
 	@mkdir -p .out
-	$(OPA) test policies/ --fail-on-empty --format json > .out/opa-test.json || { $(OPA) test policies/ --fail-on-empty; exit 1; }
+	$(OPA) test policies/ --fail-on-empty --timeout 30m --format json > .out/opa-test.json || { $(OPA) test policies/ --fail-on-empty --timeout 30m; exit 1; }
 	@node -e 'const r=JSON.parse(require("fs").readFileSync(".out/opa-test.json","utf8"));const f=r.filter(t=>t.fail||t.error).length;console.log(`opa test: $${r.length-f} passed, $${f} failed`);process.exit(f?1:0)'
 
 ## typecheck: src/ and the tests (tsconfig.json); the build (tsconfig.build.json) compiles src/ alone.

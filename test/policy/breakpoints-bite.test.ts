@@ -33,7 +33,7 @@ function failingPropertyTests(rule: string | null): string[] {
   dirs.push(dir);
   cpSync(join(ROOT, 'policies'), join(dir, 'policies'), { recursive: true });
   if (rule !== null) writeFileSync(join(dir, 'policies/blockgate/bite.rego'), `package blockgate\n\n${rule}\n`);
-  const run = spawnSync(OPA, ['test', join(dir, 'policies'), '--run', `${WITHIN}|${BEYOND}`, '--format', 'json'], {
+  const run = spawnSync(OPA, ['test', join(dir, 'policies'), '--timeout', '30m', '--run', `${WITHIN}|${BEYOND}`, '--format', 'json'], {
     encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   let results: { name: string; fail?: boolean; error?: unknown }[];
