@@ -11,7 +11,7 @@ ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint -e bloc
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: setup build opa regal lint-rego bundle check-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
+.PHONY: setup build opa regal lint-rego bundle check-bundle example-bundle check-example-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
 
 ## setup: install the Node dependencies and build the host (all that running blockgate needs).
 setup: $(NODE_DEPS) build
@@ -94,7 +94,7 @@ test-node: setup test-setup
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.out/vitest.json
 
 ## test: everything CI runs; the last line sums up every test run.
-test: check-bundle test-rego lint-rego typecheck test-node
+test: check-bundle check-example-bundle test-rego lint-rego typecheck test-node
 	@node -e 'const fs=require("fs");const o=JSON.parse(fs.readFileSync(".out/opa-test.json","utf8"));const v=JSON.parse(fs.readFileSync(".out/vitest.json","utf8"));const of=o.filter(t=>t.fail||t.error).length;const p=o.length-of+v.numPassedTests;const f=of+v.numFailedTests;console.log(`tests: $${p} passed, $${f} failed`)'
 
 ## soak: the long durability runs (200 appends killed at random moments).
@@ -112,9 +112,30 @@ bench: setup opa
 fuzz: setup $(OPA)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} FUZZ_WORLDS=$${FUZZ_WORLDS:-0} npx vitest run test/differential/differential.test.ts
 
-## demo: the main job, on the shipped FIX7 example.
+## demo: the main job, on the shipped FIX7 example; then a request the blocker map alone allows,
+## denied by an example rule (the change freeze) with the committed example bundle (no opa needed).
 demo: setup
 	@bash fixtures/demo.sh
+
+EXAMPLE_BUNDLE := examples/rules/bundle
+
+## example-bundle: the four example rules (examples/rules/) built with blockgate's policy into
+## examples/rules/bundle/, committed like bundles/ so that `make demo` needs no opa. Rebuild and
+## commit it whenever policies/ or examples/rules/ change (check-example-bundle says when).
+example-bundle: setup $(OPA)
+	bin/blockgate build --rules examples/rules --out $(EXAMPLE_BUNDLE) --opa $(OPA)
+
+## check-example-bundle: fail when examples/rules/bundle/ is stale: a fresh build's tarball
+## contents and seal (all but its sha256, which covers tar and gzip headers) must be the committed ones.
+check-example-bundle: setup $(OPA)
+	@rm -rf .out/check-examples && mkdir -p .out/check-examples/fresh .out/check-examples/shipped
+	@bin/blockgate build --rules examples/rules --out .out/check-examples/out --opa $(OPA) >/dev/null
+	@tar -xzf .out/check-examples/out/bundle.tar.gz -C .out/check-examples/fresh 2>&1 | { grep -v 'Removing leading' || true; }
+	@tar -xzf $(EXAMPLE_BUNDLE)/bundle.tar.gz -C .out/check-examples/shipped 2>&1 | { grep -v 'Removing leading' || true; }
+	@if ! diff -r .out/check-examples/fresh .out/check-examples/shipped >/dev/null; then echo "$(EXAMPLE_BUNDLE)/bundle.tar.gz differs from a fresh build of policies/ and examples/rules/; run 'make example-bundle' and commit $(EXAMPLE_BUNDLE)/"; exit 1; fi
+	@if ! diff <(grep -v '"sha256"' .out/check-examples/out/seal.json) <(grep -v '"sha256"' $(EXAMPLE_BUNDLE)/seal.json) >/dev/null; then echo "$(EXAMPLE_BUNDLE)/seal.json differs from a fresh build's; run 'make example-bundle' and commit $(EXAMPLE_BUNDLE)/"; exit 1; fi
+	@sum=$$(sha256sum $(EXAMPLE_BUNDLE)/bundle.tar.gz | cut -d' ' -f1); grep -q "\"sha256\": \"$$sum\"" $(EXAMPLE_BUNDLE)/seal.json || { echo "$(EXAMPLE_BUNDLE)/seal.json does not match its bundle.tar.gz; run 'make example-bundle'"; exit 1; }
+	@echo "$(EXAMPLE_BUNDLE)/ is up to date with policies/ and examples/rules/"
 
 clean:
 	rm -rf dist .out
