@@ -143,7 +143,7 @@ export function ruleOutput(spec: WorldSpec, model: ModelWorld, r: ModelRequest, 
         if (originAllowed(uri, hosts)) continue;
         denials.push({
           id: 'evidence-origin',
-          message: `grant ${g.id} (counting for ${id}) cites evidence at ${JSON.stringify(uri)}, which is not an https URI on an allow-listed host`,
+          message: `grant ${g.id} (counting for ${id}) cites evidence at "${uri}", which is not an https URI on an allow-listed host`,
           next_action: `store the evidence on ${sortedUnique(hosts).join(' or ')} and issue grant ${g.id} again`,
         });
       }

@@ -140,6 +140,8 @@ export interface RunOptions {
   mutation?: Mutation;
   /** Decide with a rule bundle: rule worlds, the rules' model, opa with the rules' sources. */
   rules?: RulesRun;
+  /** false: stop at the first failing world without shrinking it (a check that a failure is found at all). */
+  shrink?: boolean;
 }
 
 /**
@@ -217,7 +219,7 @@ export async function differentialRun(opts: RunOptions): Promise<WorldFailure[]>
   });
 
   try {
-    const result = await fc.check(property, { seed: opts.seed, numRuns: opts.worlds, endOnFailure: false });
+    const result = await fc.check(property, { seed: opts.seed, numRuns: opts.worlds, endOnFailure: opts.shrink === false });
     if (result.failed && result.counterexample) {
       const world = result.counterexample[0];
       const again = checkInProcess(world, root, bundle, inProcess);
