@@ -2,6 +2,7 @@
 // takes one value (a decision, a plan, a matrix with its detail, a report) and a context.
 
 import type { Problem } from '../errors.js';
+import type { Finding, Report } from '../findings.js';
 import type {
   BlockerInfo, Decision, MatrixRow, Plan, PolicyInfo, ReadinessReport, WhatIf,
 } from '../gate/types.js';
@@ -27,8 +28,6 @@ export interface RenderContext {
    */
   rules?: Readonly<Record<string, RuleMeta>>;
 }
-
-import type { Finding, Report } from '../findings.js';
 
 export type { Finding, Report };
 
