@@ -18,10 +18,11 @@ if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
   throw new Error('dist/ is missing: run `make setup` first (make bench does)');
 }
 const lib = await import(dist('index.js'));
-const { loadState, Gate } = await import(dist('gate.js'));
-const { buildWorld } = await import(dist('engine/world.js'));
+const { Gate } = await import(dist('gate/gate.js'));
+const { loadState, worldOf, entriesOf } = await import(dist('gate/state.js'));
 const { Engine } = await import(dist('engine/engine.js'));
-export { lib, loadState, Gate, Engine };
+const { buildRules } = await import(dist('rules/build.js'));
+export { lib, loadState, Gate, Engine, buildRules };
 
 // ---- the policy: the bundle's sources, as the Makefile lists and hashes them ----
 
@@ -55,19 +56,17 @@ export const opaPolicyArgs = () => policySources().flatMap((f) => ['-d', join(RO
 
 // ---- worlds ----
 
-/** The same data document the engine loads into WASM (src/engine/world.ts via gate.ts). */
+/** The same data document the engine loads into WASM: the gate's own (src/gate/state.ts). */
 export function worldOfState(state) {
-  const entries = state.ledger.entries.map(({ entry, auth, line }) => ({ fields: entry, auth, line, where: `${state.ledger.file} line ${line}` }));
-  const trustedRoles = state.trust === null ? null : [...state.trust.keys.values()].map((k) => k.normalisedRole);
-  return buildWorld({ blockers: state.blockers, catalog: state.catalog, entries, verified: state.ledger.verified, trustedRoles });
+  return worldOf(state.catalog, state.blockers, state.trust, entriesOf(state.ledger), state.ledger.verified);
 }
 
 /**
  * One world, loaded once: the gate options (what a user passes), the library gate (memo on, as
  * openGate builds it), the same gate with the memo off, and data.json for OPA with `at` in ms.
  */
-export async function loadWorld(name, options, request) {
-  const gate = await lib.openGate(options);
+export async function loadWorld(name, options, request, bundle) {
+  const gate = await lib.openGate(options, bundle);
   const state = gate.loaded;
   const world = worldOfState(state);
   const gateNoMemo = new Gate({ ...state, engine: Engine.open(world, state.bundle, { memo: false }) });
@@ -194,10 +193,11 @@ export function opaVersion() {
 
 /**
  * `opa bench` (Go interpreter, prepared query) on the policy sources, data and input: p50/p99
- * from its query-eval histogram when present, else ns/op for both.
+ * from its query-eval histogram when present, else ns/op for both. `extraSources`: more Rego and
+ * data files (a team's rules and their data.json) beside policies/.
  */
-export function opaBench(dataFile, inputFile, query = 'data.blockgate.decision') {
-  const args = ['bench', ...opaPolicyArgs(), '-d', dataFile, '-i', inputFile, '--format', 'json',
+export function opaBench(dataFile, inputFile, query = 'data.blockgate.decision', extraSources = []) {
+  const args = ['bench', ...opaPolicyArgs(), ...extraSources.flatMap((f) => ['-d', f]), '-d', dataFile, '-i', inputFile, '--format', 'json',
     '--benchmem=false', '--optimize-store-for-read-speed', query];
   const r = spawnSync(OPA, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
