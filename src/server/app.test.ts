@@ -7,7 +7,7 @@ import { openGate } from '../gate/gate.js';
 import { DecisionLog } from '../decision-log/writer.js';
 import { readDecisionLog } from '../decision-log/reader.js';
 import { buildApp, type AppOptions } from './app.js';
-import { LiveGate } from './live-gate.js';
+import { LiveGate } from '../live-gate.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const LEDGER_LINES = readFileSync(`${root}fixtures/fix7/grants.jsonl`, 'utf8').split('\n').filter((l) => l !== '');

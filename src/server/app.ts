@@ -10,7 +10,7 @@ import type { Request } from '../gate/types.js';
 import { parseJson } from '../load/json.js';
 import { formatTime } from '../schema/time.js';
 import type { DecisionLog } from '../decision-log/writer.js';
-import type { LiveGate } from './live-gate.js';
+import type { LiveGate } from '../live-gate.js';
 
 import { DEFAULT_BODY_LIMIT } from './defaults.js';
 

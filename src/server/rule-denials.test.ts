@@ -11,7 +11,7 @@ import { DecisionLog } from '../decision-log/writer.js';
 import { openGate } from '../gate/gate.js';
 import { buildRules } from '../rules/build.js';
 import { buildApp } from './app.js';
-import { LiveGate } from './live-gate.js';
+import { LiveGate } from '../live-gate.js';
 
 const OPA = new URL('../../.tools/bin/opa', import.meta.url).pathname;
 const RULE = `package blockgate.rules

@@ -8,8 +8,9 @@ import type { SealedBundle } from '../engine/bundle.js';
 import { formatTime } from '../schema/time.js';
 import { DecisionLog } from '../decision-log/writer.js';
 import { buildApp, DEFAULT_BODY_LIMIT } from './app.js';
-import { LiveGate, type GateStatus } from './live-gate.js';
-import { fingerprint, watchInputs, type WatchOptions } from './watch.js';
+import { LiveGate, type GateStatus } from '../live-gate.js';
+import { fingerprint } from '../inputs/fingerprint.js';
+import { watchInputs, type WatchOptions } from './watch.js';
 
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 

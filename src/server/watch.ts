@@ -2,10 +2,10 @@
 // append` replace files by rename, which a watch on the old file never sees), debounced, with a
 // slow stat poll as a backstop for the events fs.watch can miss.
 
-import { watch, statSync, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { expandMapPatterns } from '../inputs/maps.js';
+import { fingerprint, inputFiles } from '../inputs/fingerprint.js';
 import type { GateOptions } from '../gate/types.js';
 
 export interface WatchOptions {
@@ -25,18 +25,6 @@ export interface InputWatcher {
 interface WatchSet {
   files: string[];
   dirs: Map<string, Set<string> | null>;
-}
-
-/** The input files of these options as they are now (glob patterns expanded). */
-export function inputFiles(options: GateOptions): string[] {
-  let maps: string[] = [];
-  try {
-    maps = expandMapPatterns(options.blockers);
-  } catch {
-    // A pattern matching nothing is the invalid state itself; its directory is still watched.
-  }
-  const others = [options.ledger, options.trust, options.catalog].filter((f): f is string => f !== undefined);
-  return [...maps, ...others].map((f) => resolve(f));
 }
 
 function watchSet(options: GateOptions): WatchSet {
@@ -60,18 +48,6 @@ function watchSet(options: GateOptions): WatchSet {
     for (const task of fg.generateTasks([pattern])) dirs.set(resolve(task.base), null);
   }
   return { files, dirs };
-}
-
-/** Inode, size and times of every input file, and the file list itself. */
-export function fingerprint(options: GateOptions): string {
-  return inputFiles(options).map((file) => {
-    try {
-      const st = statSync(file);
-      return `${file}\u0000${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-    } catch {
-      return `${file}\u0000missing`;
-    }
-  }).join('\n');
 }
 
 /**

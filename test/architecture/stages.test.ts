@@ -19,7 +19,7 @@ const STAGES: ReadonlyArray<readonly [stage: string, paths: readonly string[]]> 
   ['policy input and the engine', ['engine', 'rules']],
   ['the decision', ['gate']],
   ['the decision log', ['decision-log']],
-  ['the library compositions over decisions and their log', ['check.ts', 'validate.ts']],
+  ['the library compositions over decisions and their log', ['check.ts', 'validate.ts', 'live-gate.ts']],
   ['rendering', ['render']],
   ['the edges', ['cli', 'server', 'exec']],
   ['the public API', ['index.ts']],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openGate, readSealedBundle } from '../../src/index.js';
 import { DEFAULT_BUNDLE_DIR } from '../../src/engine/bundle.js';
-import { LiveGate } from '../../src/server/live-gate.js';
+import { LiveGate } from '../../src/live-gate.js';
 import { AT, FIX7 } from '../support/fix7.js';
 
 const REQUEST = { action: 'apply', environment: 'production', at: AT };

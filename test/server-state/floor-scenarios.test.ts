@@ -7,7 +7,7 @@ import { openGate } from '../../src/index.js';
 import { formatHead } from '../../src/ledger/head.js';
 import { readDecisionLog } from '../../src/decision-log/reader.js';
 import { replayDecisionLog } from '../../src/decision-log/replay.js';
-import { LiveGate } from '../../src/server/live-gate.js';
+import { LiveGate } from '../../src/live-gate.js';
 import { hashOf, jsonl, type Entry } from '../tamper/ledgers.js';
 import {
   AT, files, grantAfter, headOf, inProcessServer, optionsOf, replace, resignedFrom, revokeAfter, trustWithout,

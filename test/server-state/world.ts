@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { openGate, type GateOptions } from '../../src/index.js';
 import { DecisionLog } from '../../src/decision-log/writer.js';
 import { buildApp } from '../../src/server/app.js';
-import { LiveGate } from '../../src/server/live-gate.js';
+import { LiveGate } from '../../src/live-gate.js';
 import { FIX7_MAP, KEYS, TRUST, hashOf, jsonl, signWith, type Entry } from '../tamper/ledgers.js';
 
 export const AT = '2026-11-25T12:00:00Z';

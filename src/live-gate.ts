@@ -4,16 +4,16 @@
 // SPEC 5: the server never moves to a ledger that lacks the newest head it has adopted (its
 // floor); a rollback or truncation fails closed with `ledger-truncated` until the entry is back.
 
-import { BlockgateError } from '../errors.js';
-import { Gate } from '../gate/gate.js';
-import { loadState, type LoadedState } from '../gate/state.js';
-import type { GateOptions } from '../gate/types.js';
-import type { SealedBundle } from '../engine/bundle.js';
-import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from '../decision-log/record.js';
-import type { Decision, MatrixRow, Plan, Request } from '../gate/types.js';
-import { formatHead, parseHead, requireHead } from '../ledger/head.js';
-import type { LedgerHead } from '../ledger/ledger.js';
-import { fingerprint } from './watch.js';
+import { BlockgateError } from './errors.js';
+import { Gate } from './gate/gate.js';
+import { loadState, type LoadedState } from './gate/state.js';
+import type { GateOptions } from './gate/types.js';
+import type { SealedBundle } from './engine/bundle.js';
+import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from './decision-log/record.js';
+import type { Decision, MatrixRow, Plan, Request } from './gate/types.js';
+import { formatHead, parseHead, requireHead } from './ledger/head.js';
+import type { LedgerHead } from './ledger/ledger.js';
+import { fingerprint } from './inputs/fingerprint.js';
 
 /** A fail-closed answer: the same shape as the CLI's JSON error (SPEC 3). */
 export interface FailedResult { allowed: false; error: { code: string; message: string } }

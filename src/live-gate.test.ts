@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AT, FIX7 } from '../../test/support/fix7.js';
-import { openGate } from '../gate/gate.js';
+import { AT, FIX7 } from '../test/support/fix7.js';
+import { openGate } from './gate/gate.js';
 import { LiveGate } from './live-gate.js';
 
 const REQUEST = { action: 'apply', environment: 'production', at: AT };
