@@ -10,15 +10,26 @@ REGAL := $(TOOLS)/bin/regal
 ENTRYPOINTS := -e blockgate/decision -e blockgate/plan -e blockgate/lint -e blockgate/breakpoints
 POLICY_SOURCES = $(shell find policies -name '*.rego' ! -name '*_test.rego' | LC_ALL=C sort)
 NODE_DEPS := node_modules/.package-lock.json
+TEST_DEPS := node_modules/.blockgate-test-deps
 
-.PHONY: setup build opa regal lint-rego bundle check-bundle example-bundle check-example-bundle test test-setup test-rego test-node typecheck demo soak bench fuzz clean
+.PHONY: setup build opa regal lint-rego bundle check-bundle example-bundle check-example-bundle test test-deps test-setup test-rego test-node typecheck demo soak bench fuzz clean
 
-## setup: install the Node dependencies and build the host (all that running blockgate needs).
+## setup: install what running blockgate needs and build the host: the runtime dependencies and
+## the build workspace tools/build (TypeScript and the type declarations), not the test-only
+## devDependencies (`npm ci --omit=dev`; one lock file for both).
 setup: $(NODE_DEPS) build
 
-$(NODE_DEPS): package.json package-lock.json
-	npm ci --no-audit --no-fund
+$(NODE_DEPS): package.json package-lock.json tools/build/package.json
+	npm ci --omit=dev --no-audit --no-fund
 	@touch $@
+
+## test-deps: the test-only devDependencies as well (vitest, fast-check, playwright-core,
+## autocannon, the SARIF multitool, the opa npm package): the same lock file, all of it.
+## npm ci starts from an empty node_modules, which also removes this stamp whenever setup reinstalls.
+test-deps: $(TEST_DEPS)
+$(TEST_DEPS): $(NODE_DEPS)
+	npm ci --include=dev --no-audit --no-fund
+	@touch $(NODE_DEPS) $@
 
 build: $(NODE_DEPS)
 	npx tsc -p tsconfig.build.json
@@ -82,14 +93,14 @@ test-rego: $(OPA)
 	@node -e 'const r=JSON.parse(require("fs").readFileSync(".out/opa-test.json","utf8"));const f=r.filter(t=>t.fail||t.error).length;console.log(`opa test: $${r.length-f} passed, $${f} failed`);process.exit(f?1:0)'
 
 ## typecheck: src/ and the tests (tsconfig.json); the build (tsconfig.build.json) compiles src/ alone.
-typecheck: $(NODE_DEPS)
+typecheck: $(TEST_DEPS)
 	npx tsc -p tsconfig.json --noEmit
 
 ## test-setup: Debian's Chromium for the browser test (no browser download; needs root, as CI has).
 test-setup:
 	bash test/browser/install-chromium.sh
 
-test-node: setup test-setup
+test-node: setup test-deps test-setup
 	@mkdir -p .out
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.out/vitest.json
 
@@ -98,18 +109,18 @@ test: check-bundle check-example-bundle test-rego lint-rego typecheck test-node
 	@node -e 'const fs=require("fs");const o=JSON.parse(fs.readFileSync(".out/opa-test.json","utf8"));const v=JSON.parse(fs.readFileSync(".out/vitest.json","utf8"));const of=o.filter(t=>t.fail||t.error).length;const p=o.length-of+v.numPassedTests;const f=of+v.numFailedTests;console.log(`tests: $${p} passed, $${f} failed`)'
 
 ## soak: the long durability runs (200 appends killed at random moments).
-soak: setup
+soak: setup test-deps
 	BLOCKGATE_SOAK_RUNS=200 npx vitest run test/durability
 
 ## bench: blockgate vs OPA on the same Rego and data (README "Performance"): prints a table and
 ## writes bench/results.json; generated worlds go to .out/bench/. BENCH_FLAGS=--quick: a short run.
-bench: setup opa
+bench: setup test-deps opa
 	node bench/run.mjs $(BENCH_FLAGS)
 
 ## fuzz: the differential test (bundle vs opa eval vs a SPEC model) for longer: FUZZ_SECONDS
 ## (default 600) or FUZZ_WORLDS=N. Failing worlds are saved under test/differential/counterexamples/,
 ## which `make test` replays.
-fuzz: setup $(OPA)
+fuzz: setup test-deps $(OPA)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} FUZZ_WORLDS=$${FUZZ_WORLDS:-0} npx vitest run test/differential/differential.test.ts
 
 ## demo: the main job, on the shipped FIX7 example; then a request the blocker map alone allows,
