@@ -54,9 +54,11 @@ const REPEATABLE = new Set(['blockers', 'revoke', 'resolves', 'evidence']);
 /** Commands that hand the tokens after `--` to a command line they run (issue 12's `exec`). */
 const TAKES_TAIL = new Set(['exec']);
 
-function refuseRepeatedFlags(argv: Record<string, unknown>): void {
+function refuseRepeatedFlags(argv: Record<string, unknown>, parser?: ParserView): void {
+  // A command may declare more (matrix's --action and --env; check's stay single).
+  const declared = new Set(parser?.getOptions().array ?? []);
   for (const [name, value] of Object.entries(argv)) {
-    if (name === '_' || name === '$0' || REPEATABLE.has(name) || /[A-Z]/.test(name)) continue;
+    if (name === '_' || name === '$0' || REPEATABLE.has(name) || declared.has(name) || /[A-Z]/.test(name)) continue;
     if (Array.isArray(value)) throw new BlockgateError('usage', `--${name} was given ${value.length} times; give it once`);
   }
 }
@@ -190,7 +192,7 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
   for (const command of commands) cli.command(command);
   cli
     .middleware(argvContract(args) as never, true)
-    .middleware(refuseRepeatedFlags)
+    .middleware(refuseRepeatedFlags as never)
     .middleware(((argv: Record<string, unknown>, parser: ParserView) => {
       configured = applyConfig(argv, Object.keys(parser.getOptions().key), splitAtTerminator(args).head, io);
     }) as never)

@@ -185,7 +185,13 @@ function whatIfText(w: WhatIf, ctx: RenderContext): string {
   const out = ['Before:', ...table(w.before, ctx), '', 'After (* changed):', ...table(w.after, ctx, marks), ''];
   if (w.changes.length === 0) out.push('No cell changes.');
   for (const c of w.changes) {
-    out.push(`  ${cellName({ ...c, target: null })}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`);
+    // The ids say what changed where the state did not (SPEC 3: denied by one, then by two, is a change).
+    const ids = [
+      ...(c.denials_added.length > 0 ? [`now denied by ${c.denials_added.join(', ')}`] : []),
+      ...(c.denials_removed.length > 0 ? [`no longer by ${c.denials_removed.join(', ')}`] : []),
+    ];
+    const line = `  ${cellName({ ...c, target: null })}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`;
+    out.push(wrap(ids.length === 0 ? line : `${line} (${ids.join('; ')})`, ctx.width, 4));
   }
   return `${out.join('\n')}\n`;
 }
