@@ -60,7 +60,7 @@ export function withInputs<T>(y: Argv<T>, result: keyof Renderer) {
   return withBundle(withFormat(y, result))
     .option('blockers', {
       type: 'string', array: true,
-      describe: 'blocker map file or glob pattern (repeatable; required here, in BLOCKGATE_BLOCKERS or in blockgate.json)',
+      describe: 'blocker map file, directory (every *.json under it) or glob pattern (repeatable; required here, in BLOCKGATE_BLOCKERS or in blockgate.json)',
     })
     .option('ledger', { type: 'string', describe: 'grant ledger (JSON Lines); none means an empty ledger' })
     .option('trust', { type: 'string', describe: 'trust file of signing keys (required when the ledger has entries)' })

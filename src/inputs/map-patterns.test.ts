@@ -96,10 +96,13 @@ describe('a glob never drops what it matches', () => {
   it('a pattern that matches nothing stays map-none, naming the pattern', () => {
     const d = space();
     mkdirSync(join(d, 'empty'));
-    for (const pattern of [`${d}/empty/*.json`, `${d}/missing/**/*.json`, `${d}/missing.json`]) {
+    for (const pattern of [`${d}/empty/*.json`, `${d}/missing/**/*.json`]) {
       const e = thrown(() => expandMapPatterns([pattern]));
       expect([e.code, e.message]).toEqual(['map-none', `${pattern}: no blocker map matches this path or pattern`]);
     }
+    // A plain path (no glob) that is not there: not found (issue 12).
+    const e = thrown(() => expandMapPatterns([`${d}/missing.json`]));
+    expect([e.code, e.message]).toEqual(['map-none', `${d}/missing.json: not found`]);
   });
 
   it('the subdirectories ** walks into are not reported as maps, and dot entries stay out as with fast-glob', () => {

@@ -57,7 +57,7 @@ export function expandMapPatterns(patterns: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const pattern of patterns) {
     if (pattern === STDIN_PATH) { files.push(pattern); continue; }
-    const matched = exists(pattern) ? [pattern] : matchPattern(pattern);
+    const matched = isDirectory(pattern) ? matchDirectory(pattern) : exists(pattern) ? [pattern] : matchPattern(pattern);
     for (const file of matched) {
       const identity = realOrSame(file);
       if (seen.has(identity)) continue;
@@ -68,13 +68,34 @@ export function expandMapPatterns(patterns: readonly string[]): string[] {
   return files;
 }
 
-function matchPattern(pattern: string): string[] {
+function matchPattern(pattern: string, none?: { name: string; what: string }): string[] {
   const expanded = fg.generateTasks([pattern]).flatMap((task) => task.positive);
   const matched = [...new Set(expanded.flatMap((p) => walkPattern(p)))].sort();
   if (matched.length === 0) {
-    throw new BlockgateError('map-none', `${pattern}: no blocker map matches this path or pattern`, { file: pattern });
+    // A plain path that is not there is not found; a pattern (or a directory) matched nothing.
+    const name = none?.name ?? pattern;
+    const what = none?.what ?? (fg.isDynamicPattern(pattern) ? 'no blocker map matches this path or pattern' : 'not found');
+    throw new BlockgateError('map-none', `${name}: ${what}`, { file: name });
   }
   return matched;
+}
+
+/**
+ * `--blockers DIR`: every `*.json` under DIR, at any depth, walked as the pattern DIR, globstar, `*.json` (so a
+ * dangling link or an unreadable entry under it is still reported, and a loop walked once).
+ */
+function matchDirectory(dir: string): string[] {
+  const base = dir.replace(/\/+$/, '') || '/';
+  return matchPattern(`${fg.escapePath(base)}/**/*.json`, { name: dir, what: 'a directory with no *.json blocker map under it' });
+}
+
+/** Whether `path` is a directory (or a link to one). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether anything (even a dangling link) is at `path`. */

@@ -49,9 +49,12 @@ const INPUTS: PathInput[] = [
     name: '--blockers FILE (check)',
     path: (dir) => join(dir, 'map.json'),
     args: (_, path) => ['check', '--blockers', path, ...REQUEST],
+    // Issue 12: a missing map is not found; a directory (or a link to one) means every *.json under it.
     expect: (state, path) => state === 'missing'
-      ? { error: 'map-none', exit: 3, message: `${path}: no blocker map matches this path or pattern` }
-      : invalid('map-parse', emptyJson)(state, path),
+      ? { error: 'map-none', exit: 3, message: `${path}: not found` }
+      : state === 'directory' || state === 'link to a directory'
+        ? { error: 'map-none', exit: 3, message: `${path}: a directory with no *.json blocker map under it` }
+        : invalid('map-parse', emptyJson)(state, path),
   },
   {
     name: '--blockers GLOB matching it (check)',
