@@ -15,6 +15,7 @@ import { loadTrust } from '../../src/ledger/keys.js';
 import { readLedger } from '../../src/ledger/ledger.js';
 import { formatHead } from '../../src/ledger/head.js';
 import { runAll, runCli, snapshotPackage, stackTraceIn } from '../bad-input/run-cli.js';
+import { blockgate } from '../support/cli.js';
 import { FIX7_LEDGER, FIX7_MAP, TRUST, jsonl, parseLines, richLedger, tamperings, trustSwaps, type Tampered } from './ledgers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blockgate-tamper-'));
@@ -189,15 +190,22 @@ describe('trust file with a key swapped', () => {
   }
 });
 
-describe('tampered ledgers through bin/blockgate', () => {
+// The command line in-process for the sample, and the first few also through the real binary of
+// a copied package: the answers are the CLI's either way, and the binary's exit codes are its own.
+const THROUGH_BIN = 4;
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+
+describe('tampered ledgers through the command line (and bin/blockgate)', () => {
   const pkg = snapshotPackage(join(dir, 'package'));
   const sample = () => cases.filter((_, i) => i % 25 === 0 || /forged|reversed|first line deleted/.test(cases[i]!.name));
-  const runs = new Map<string, { matrix: Awaited<ReturnType<typeof runCli>>; verify?: Awaited<ReturnType<typeof runCli>> }>();
+  const runs = new Map<string, { matrix: Ran; verify?: Ran }>();
   beforeAll(async () => {
     const chosen = sample();
+    const run = (args: string[], i: number): Promise<Ran> => (i < THROUGH_BIN ? runCli(args, { bin: pkg.bin }) : blockgate(args));
     const jobs = chosen.map((c, i) => async () => {
-      const matrix = await runCli(['matrix', '--blockers', FIX7_MAP, '--ledger', c.file, '--trust', TRUST, '--at', TIMES[2]!, '--format', 'json'], { bin: pkg.bin });
-      const verify = i % 3 === 0 ? await runCli(['ledger', 'verify', '--ledger', c.file, '--trust', TRUST, '--format', 'json'], { bin: pkg.bin }) : undefined;
+      const matrix = await run(['matrix', '--blockers', FIX7_MAP, '--ledger', c.file, '--trust', TRUST, '--at', TIMES[2]!, '--format', 'json'], i);
+      const verify = i % 3 === 0 ? await run(['ledger', 'verify', '--ledger', c.file, '--trust', TRUST, '--format', 'json'], i) : undefined;
       runs.set(c.name, verify ? { matrix, verify } : { matrix });
     });
     await runAll(jobs);
