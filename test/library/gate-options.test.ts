@@ -75,7 +75,7 @@ describe('openGate options', () => {
 
   it('an unknown option with no near name lists the known ones', async () => {
     const e = await refused({ ...FIX7, colour: 'never' });
-    expect(e.message).toBe('openGate options: unknown option "colour"; known: blockers, ledger, trust, catalog, insecureNoVerify, ledgerHead, bundleDir, stdin');
+    expect(e.message).toBe('openGate options: unknown option "colour"; known: blockers, ledger, trust, catalog, insecureNoVerify, ledgerHead, bundleDir, bundleKey, stdin');
   });
 
   it.each([
