@@ -38,7 +38,26 @@ export function denierName(id: string, rule: boolean): string {
 
 /** A plan's unresolvable entry as a sentence's tail: why no grant closes it. */
 export function unresolvableWhy(reason: string, message?: string | null): string {
-  return reason === 'rule' ? ruleDenies(message) : `no grant can close it (${reason})`;
+  if (reason === 'rule') return ruleDenies(message);
+  return reason === 'ambiguous-actor' ? AMBIGUOUS_ACTOR : `no grant can close it (${reason})`;
+}
+
+/** A blocker whose actor_needed names no clear role set (SPEC 2.4 `ambiguous-actor`). */
+export const AMBIGUOUS_ACTOR = 'cannot be resolved: actor_needed is ambiguous';
+
+/** What SPEC 2.4 `grant-too-early` means for whoever wants the blocker closed. */
+export const TOO_EARLY = 'a grant was issued before this blocker\'s prerequisites (its "after") were met; a new grant, issued once they are, is needed';
+
+/**
+ * The head of a denied plan: what the grants would do, or that none can allow it and why
+ * (SPEC 2.5 `unresolvable`), never "grants that would allow this" followed by nothing.
+ */
+export function planHead(plan: { grants_needed: readonly unknown[]; unresolvable: readonly { blocker_id: string; reason: string }[] }): string {
+  if (plan.unresolvable.length === 0) return 'grants that would allow this request:';
+  const why = [...new Set(plan.unresolvable.map((u) => u.reason))].join(', ');
+  const ids = plan.unresolvable.map((u) => u.blocker_id).join(', ');
+  const rest = plan.grants_needed.length > 0 ? '; these grants close the rest:' : ':';
+  return `no grant can allow this: ${ids} ${plan.unresolvable.length === 1 ? 'is' : 'are'} unresolvable because of ${why}${rest}`;
 }
 
 /** How many of a decision's denials are blockers' and how many rules'. */

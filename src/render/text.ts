@@ -4,7 +4,9 @@ import type { Denial } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { visibleDeep } from './escape.js';
-import { cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, roleChoice, rulesDenyingTail, unresolvableWhy } from './phrases.js';
+import {
+  AMBIGUOUS_ACTOR, cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, planHead, roleChoice, rulesDenyingTail, TOO_EARLY, unresolvableWhy,
+} from './phrases.js';
 import type { CheckResult, Finding, MatrixResult, RenderContext, Renderer, Report } from './renderer.js';
 
 const CODES = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
@@ -65,9 +67,11 @@ function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
   if (isRuleDenial(d)) return ruleBlock(d, ctx, paint);
   const lines = [paint(d.blocker_id, 'bold', 'yellow')];
   if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
-  const needs = d.required_roles.length === 0 ? 'no role' : roleChoice(d.required_roles, d.mode);
-  lines.push(field('missing', `${d.missing_roles.length > 0 ? d.missing_roles.join(', ') : '-'}  (needs ${needs})`, ctx, paint));
+  const needs = d.reasons.includes('ambiguous-actor') ? AMBIGUOUS_ACTOR
+    : d.required_roles.length === 0 ? 'cannot be resolved: no role can resolve it' : `needs ${roleChoice(d.required_roles, d.mode)}`;
+  lines.push(field('missing', `${d.missing_roles.length > 0 ? d.missing_roles.join(', ') : '-'}  (${needs})`, ctx, paint));
   lines.push(field('why', d.reasons.join(', '), ctx, paint));
+  if (d.reasons.includes('grant-too-early')) lines.push(field('', TOO_EARLY, ctx, paint));
   if (d.next_action) lines.push(field('next', d.next_action, ctx, paint));
   lines.push(field('source', d.source, ctx, paint));
   return lines.join('\n');
@@ -186,12 +190,15 @@ function whatIfText(w: WhatIf, ctx: RenderContext): string {
   if (w.changes.length === 0) out.push('No cell changes.');
   for (const c of w.changes) {
     // The ids say what changed where the state did not (SPEC 3: denied by one, then by two, is a change).
+    // A change without the id lists (a caller's older shape) reads as before.
+    const added = c.denials_added ?? [];
+    const removed = c.denials_removed ?? [];
     const ids = [
-      ...(c.denials_added.length > 0 ? [`now denied by ${c.denials_added.join(', ')}`] : []),
-      ...(c.denials_removed.length > 0 ? [`no longer by ${c.denials_removed.join(', ')}`] : []),
+      ...(added.length > 0 ? [`now denied by ${added.join(', ')}`] : []),
+      ...(removed.length > 0 ? [`no longer by ${removed.join(', ')}`] : []),
     ];
     const line = `  ${cellName({ ...c, target: null })}: ${c.before ? 'allowed' : 'denied'} -> ${c.after ? 'allowed' : 'denied'}`;
-    out.push(wrap(ids.length === 0 ? line : `${line} (${ids.join('; ')})`, ctx.width, 4));
+    out.push(ids.length === 0 ? line : `${line} (${ids.join('; ')})`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -218,7 +225,7 @@ const plainText = {
   plan: (plan: Plan, ctx: RenderContext) => {
     const paint = painter(ctx);
     const head = plan.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
-    return `${head}  ${plan.allowed ? 'nothing to grant' : 'grants that would allow this request:'}\n${planLines(plan, ctx, paint).map((l) => `  ${l}`).join('\n')}\n`;
+    return `${head}  ${plan.allowed ? 'nothing to grant' : planHead(plan)}\n${planLines(plan, ctx, paint).map((l) => `  ${l}`).join('\n')}\n`;
   },
   data: (value: Record<string, unknown>) => `${Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`,
   error: (all: readonly Problem[], ctx: RenderContext) => {
