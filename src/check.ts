@@ -5,7 +5,7 @@
 import { BlockgateError, isInputError } from './errors.js';
 import type { SealedBundle } from './engine/bundle.js';
 import { openGate, type Gate } from './gate/gate.js';
-import type { Decision, GateOptions, Plan, Request, RequestEcho } from './gate/types.js';
+import type { BlockerInfo, Decision, GateOptions, Plan, Request, RequestEcho } from './gate/types.js';
 
 export interface CheckOptions {
   /** Add the plan that would allow the request (`--explain-plan`). */
@@ -16,9 +16,11 @@ export interface CheckOptions {
   decisionId?: string;
   /** The command line the decision gates (`exec`), logged with it. */
   command?: readonly string[];
+  /** Add the loaded blockers (their map lines), for the formats that point at them (github, sarif, junit). */
+  blockers?: boolean;
 }
 
-export interface CheckAnswer { decision: Decision; plan?: Plan }
+export interface CheckAnswer { decision: Decision; plan?: Plan; blockers?: BlockerInfo[] }
 
 /**
  * SPEC 3 `check` for one request over freshly loaded inputs. Rejects with the BlockgateError the
@@ -35,7 +37,9 @@ export async function checkRequest(options: GateOptions, request: Request, check
     await appendDecision(logFile, withCommand(draftOfDecision(decided, undefined, check.decisionId), check.command));
   }
   const { decision } = decided;
-  return plan === undefined ? { decision } : { decision, plan };
+  const answer: CheckAnswer = plan === undefined ? { decision } : { decision, plan };
+  if (check.blockers === true) answer.blockers = gate.blockers;
+  return answer;
 }
 
 /** The decision log's code, loaded only when a log is asked for: check's start-up stays small. */

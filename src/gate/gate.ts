@@ -9,12 +9,12 @@ import type { LintFinding } from '../engine/results.js';
 import { checkedBundle, checkedGateOptions, checkedMatrixOptions, checkedWhatIfOptions } from './options.js';
 import { resolveRequest } from './request.js';
 import { decisionFor, planFor, policyOf } from './decision.js';
-import { decideCells, matrixCells, readinessOf, reportOf, rowsOf } from './matrix.js';
+import { blockerInfosOf, decideCells, matrixCells, readinessOf, reportOf, rowsOf } from './matrix.js';
 import { whatIfReadinessOf } from './what-if.js';
 import { planTemplateOf } from './template.js';
 import { loadState, stateAtLedgerSeq, type LoadedState } from './state.js';
 import type {
-  Decision, DecisionWithHead, GateOptions, MatrixCell, MatrixOptions, MatrixRow, Plan, PlanTemplate, PolicyInfo,
+  BlockerInfo, Decision, DecisionWithHead, GateOptions, MatrixCell, MatrixOptions, MatrixRow, Plan, PlanTemplate, PolicyInfo,
   ProgressListener, Readiness, ReadinessReport, Request, WhatIf, WhatIfOptions, WhatIfReadiness,
 } from './types.js';
 
@@ -33,6 +33,11 @@ export class Gate {
 
   get policy(): PolicyInfo {
     return policyOf(this.state);
+  }
+
+  /** Every loaded blocker as the formats show it (map file and line), sorted by id. */
+  get blockers(): BlockerInfo[] {
+    return blockerInfosOf(this.state);
   }
 
   /** The last ledger entry this gate decides over; null for an empty ledger. */

@@ -51,11 +51,11 @@ function denialsOf(ids: readonly string[], decision: Decision | undefined, block
   });
 }
 
-export function cellOfDecision(decision: Decision, rules?: Rules): Cell {
+export function cellOfDecision(decision: Decision, rules?: Rules, blockers?: readonly BlockerInfo[]): Cell {
   const r = decision.request;
   return {
     action: r.action, environment: r.environment, target: r.target, allowed: decision.allowed,
-    denials: denialsOf(decision.denials.map((d) => d.blocker_id), decision, new Map(), rules),
+    denials: denialsOf(decision.denials.map((d) => d.blocker_id), decision, byId(blockers), rules),
     satisfied: decision.satisfied, decision,
   };
 }

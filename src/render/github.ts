@@ -76,9 +76,21 @@ function warningsOf(cells: readonly Cell[]): Warning[] {
   return [...seen.values()];
 }
 
+/** Each action's denial annotations in a group of the log (`::group::apply` ... `::endgroup::`). */
+function groupedDenials(cells: readonly Cell[]): string[] {
+  const lines: string[] = [];
+  const actions = [...new Set(cells.map((c) => c.action))];
+  for (const action of actions) {
+    lines.push(`::group::${escapeData(action)}`);
+    for (const cell of cells) if (cell.action === action) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
+    lines.push('::endgroup::');
+  }
+  return lines;
+}
+
 function matrixCommands(cells: Cell[], what: string): string {
   const lines = warningAnnotations(warningsOf(cells));
-  for (const cell of cells) for (const d of cell.denials) lines.push(denialAnnotation(cell, d));
+  lines.push(...groupedDenials(cells));
   const allowed = cells.filter((c) => c.allowed).length;
   lines.push(plainLine(`blockgate ${what}: ${allowed} of ${cells.length} cell${cells.length === 1 ? '' : 's'} allowed`));
   return `${lines.join('\n')}\n`;
@@ -101,7 +113,7 @@ function whatIfCommands(w: WhatIfResult, ctx?: RenderContext): string {
 export const githubRenderer = {
   format: 'github',
   errorsTo: 'stderr',
-  check: ({ decision, plan }, ctx) => checkCommands(cellOfDecision(decision, ctx?.rules), plan),
+  check: ({ decision, plan, blockers }, ctx) => checkCommands(cellOfDecision(decision, ctx?.rules, blockers), plan),
   matrix: (m, ctx) => matrixCommands(matrixCells(m, ctx?.rules), 'matrix'),
   whatIf: (w, ctx) => whatIfCommands(w, ctx),
   // Errors go to stderr, where the runner reads workflow commands too.

@@ -115,7 +115,8 @@ describe('hostile strings in every format', () => {
 
   it('github: only our workflow commands, each on one line, with no raw : or , inside a property', () => {
     const shape = outputs('github', plain);
-    const COMMAND = /^::(error|warning|notice)( [a-z]+=[^,:\r\n]*(,[a-z]+=[^,:\r\n]*)*)?::[^\r\n]*$/;
+    // A matrix's annotations come in one group per action (::group::ACTION ... ::endgroup::).
+    const COMMAND = /^::((error|warning|notice)( [a-z]+=[^,:\r\n]*(,[a-z]+=[^,:\r\n]*)*)?::[^\r\n]*|group::[^\r\n]*|endgroup::)$/;
     forHostileWorlds((w) => {
       const out = outputs('github', w);
       for (const [name, text] of Object.entries(out)) {

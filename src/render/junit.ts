@@ -142,7 +142,7 @@ function errorDocument(all: readonly Problem[]): string {
 export const junitRenderer = {
   format: 'junit',
   errorsTo: 'stdout',
-  check: ({ decision, plan }, ctx) => document([cellOfDecision(decision, ctx?.rules)], ctx, plan),
+  check: ({ decision, plan, blockers }, ctx) => document([cellOfDecision(decision, ctx?.rules, blockers)], ctx, plan),
   matrix: (m, ctx) => document(matrixCells(m, ctx?.rules), ctx),
   whatIf: (w, ctx) => document(whatIfCells(w, ctx?.rules), ctx),
   error: (problems) => errorDocument(problems),

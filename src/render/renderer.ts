@@ -31,7 +31,8 @@ export interface RenderContext {
 
 export type { Finding, Report };
 
-export interface CheckResult { decision: Decision; plan?: Plan }
+/** `blockers`: the loaded blockers, so a denial can point at its map line (github, sarif, junit). */
+export interface CheckResult { decision: Decision; plan?: Plan; blockers?: readonly BlockerInfo[] }
 
 /**
  * What a matrix or what-if may carry beside SPEC's rows (a gate's Readiness carries all of it).

@@ -169,7 +169,7 @@ function errorLog(all: readonly Problem[]): string {
 export const sarifRenderer = {
   format: 'sarif',
   errorsTo: 'stdout',
-  check: ({ decision, plan }, ctx) => checkLog(cellOfDecision(decision, ctx?.rules), plan),
+  check: ({ decision, plan, blockers }, ctx) => checkLog(cellOfDecision(decision, ctx?.rules, blockers), plan),
   matrix: (m, ctx) => matrixLog(m, ctx),
   whatIf: (w, ctx) => whatIfLog(w, ctx),
   error: (problems) => errorLog(problems),

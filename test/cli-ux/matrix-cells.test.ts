@@ -1,5 +1,8 @@
 // Issue 12: matrix and what-if take --target and repeatable --action/--env (SPEC 3), and a
 // what-if change is every cell whose allowed state or set of denying ids differs.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockgate } from '../support/cli.js';
 
@@ -72,5 +75,17 @@ describe('what-if', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).not.toMatch(/No cell changes/);
     for (const id of r.json.changes[0].denials_added) expect(text.stdout).toContain(id);
+  });
+});
+
+describe('a blocker applies when any of its tags meets the request (SPEC 2.2; the README example)', () => {
+  it('"apply/production" blocks every apply and every production action, not only apply in production', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bg-either-')), 'either.json');
+    writeFileSync(file, JSON.stringify({ blockers: [{ id: 'B-1', actor_needed: 'owner', blocks: 'apply/production' }] }));
+    const r = await blockgate(['matrix', '--blockers', file, '--action', 'apply', '--action', 'cutover', '--env', 'production', '--env', 'staging', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.json.matrix.map((c: { action: string; environment: string; allowed: boolean }) => [`${c.action}@${c.environment}`, c.allowed])).toEqual([
+      ['apply@production', false], ['apply@staging', false], ['cutover@production', false], ['cutover@staging', true],
+    ]);
   });
 });

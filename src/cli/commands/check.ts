@@ -23,7 +23,7 @@ export function checkCommand(run: Runner): CommandModule<object, Args> {
       const request = requestOf(argv);
       const logFile = argv['decision-log'];
       refuseStdinFor({ 'decision-log': logFile }, 'the decision log is written to');
-      const answer = await checkRequest(gateInputs(ctx, argv), request, { decisionLog: logFile, explainPlan: argv['explain-plan'] }, ctx.bundle);
+      const answer = await checkRequest(gateInputs(ctx, argv), request, { decisionLog: logFile, explainPlan: argv['explain-plan'], blockers: true }, ctx.bundle);
       const text = check(answer, ctx.render);
       // The verdict is the text rendering's first line: ALLOWED or DENIED and the request.
       return { output: argv.quiet ? `${text.split('\n')[0]}\n` : text, exitCode: exitCodeForDecision(answer.decision.allowed) };
