@@ -51,10 +51,8 @@ describe('expandMapPatterns', () => {
     expect(thrown(() => expandMapPatterns([`${dir}/nope.json`])).code).toBe('map-none');
   });
 
-  it('a directory named literally is taken, and reading it says it is a directory (map-parse), not that nothing matched', () => {
-    expect(expandMapPatterns([`${dir}/expand`])).toEqual([`${dir}/expand`]);
-    const { problems } = loadBlockerMaps([`${dir}/expand`]);
-    expect(problems).toEqual([{ code: 'map-parse', file: `${dir}/expand`, message: `${dir}/expand: a directory, not a regular file` }]);
+  it('a directory named literally means every *.json under it (issue 12)', () => {
+    expect(expandMapPatterns([`${dir}/expand`])).toEqual(expandMapPatterns([`${dir}/expand/**/*.json`]));
   });
 
   it('no pattern at all is a usage error', () => {
