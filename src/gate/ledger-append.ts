@@ -3,7 +3,6 @@
 // the ledger is held; then appended, all or none, or for a dry run made, read back and set
 // against the matrix it would change, with nothing written.
 
-import { lstatSync } from 'node:fs';
 import { APPEND_REFUSAL_CODES, BlockgateError, type Problem } from '../errors.js';
 import type { SealedBundle } from '../engine/bundle.js';
 import type { WorldEntry } from '../engine/world.js';
@@ -13,7 +12,7 @@ import type { LoadedState } from './state.js';
 import type { MatrixCell, MatrixChange } from './types.js';
 import { whatIfOf } from './what-if.js';
 import { loadCatalog } from '../inputs/catalog.js';
-import { readTextFile, type StdinReader } from '../load/files.js';
+import { exists, readTextFile, type StdinReader } from '../load/files.js';
 import { formatTime, parseTime } from '../schema/time.js';
 import { appendEntries, type AppendResult } from '../ledger/append.js';
 import { DEFAULT_MAX_SKEW_MS, entryRefusals, idsAlreadyUsed, revokesWithoutEffect, type AppendCheckContext } from '../ledger/append-checks.js';
@@ -118,15 +117,6 @@ async function stateFor(req: CheckedAppendRequest): Promise<LoadedState | null> 
     ...(withLedger && req.trustFile !== undefined ? { trust: req.trustFile } : {}),
   }, req.bundle);
   return gate.loaded;
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,10 +1,10 @@
 // Blocker maps: patterns to files, files to validated, normalised blockers (SPEC 1.1, 1.2).
 
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import fg from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
-import { danglingTarget, readInput, STDIN_PATH, type StdinReader } from '../load/files.js';
+import { danglingTarget, exists, readInput, STDIN_PATH, type StdinReader } from '../load/files.js';
 import { validateBlockerMap } from '../schema/schemas.js';
 import type { BlockerMapFile, RawBlocker } from '../schema/types.js';
 import { normaliseTags, parseActors, type RoleMode } from '../schema/normalise.js';
@@ -93,16 +93,6 @@ function matchDirectory(dir: string): string[] {
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Whether anything (even a dangling link) is at `path`. */
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
   } catch {
     return false;
   }

@@ -150,6 +150,16 @@ function cannotOpen(path: string, name: string, code: ErrorCode, e: unknown): Bl
   return new BlockgateError(code, message, { file: name });
 }
 
+/** Whether anything (even a dangling link) is at `path`. */
+export function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The target of `path` when it is itself a symbolic link (whose target is missing), else undefined. */
 export function danglingTarget(path: string): string | undefined {
   try {
