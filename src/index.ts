@@ -3,8 +3,9 @@
 export { openGate, Gate } from './gate/gate.js';
 export { checkRequest, type CheckOptions, type CheckAnswer } from './check.js';
 export { resolveRequest, resolveTime } from './gate/request.js';
+export { briefDecision } from './gate/decision.js';
 export type {
-  GateOptions, Request, RequestEcho, Decision, DecisionWithHead, Plan, MatrixRow, MatrixChange, MatrixCell, MatrixOptions, WhatIf,
+  GateOptions, Request, RequestEcho, Decision, BriefDecision, DecisionWithHead, Plan, MatrixRow, MatrixChange, MatrixCell, MatrixOptions, WhatIf,
   WhatIfOptions, PolicyInfo, BlockerInfo, Readiness, ReadinessReport, WhatIfReadiness, ProgressListener, PlanTemplate, TemplateEntry,
 } from './gate/types.js';
 export { readSealedBundle } from './engine/bundle.js';

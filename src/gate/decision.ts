@@ -6,7 +6,7 @@ import { deepFreeze } from '../engine/memo.js';
 import type { Denial, PolicyDecision } from '../engine/results.js';
 import { formatTime } from '../schema/time.js';
 import type { LoadedState } from './state.js';
-import type { Decision, Plan, PolicyInfo } from './types.js';
+import type { BriefDecision, Decision, Plan, PolicyInfo } from './types.js';
 
 export function policyOf(state: LoadedState): PolicyInfo {
   return { revision: state.bundle.seal.revision, sha256: state.bundle.seal.sha256 };
@@ -54,6 +54,21 @@ export function decisionFor(state: LoadedState, input: PolicyRequest): Decision 
     ignored_grants,
     warnings,
     policy: policyOf(state),
+  };
+}
+
+/**
+ * The decision without its long lists: what the policy said, with `satisfied` and
+ * `ignored_grants` counted instead of listed (`allowed`, the denials and warnings unchanged).
+ */
+export function briefDecision(d: Decision): BriefDecision {
+  return {
+    allowed: d.allowed,
+    request: d.request,
+    denials: d.denials,
+    counts: { satisfied: d.satisfied.length, ignored_grants: d.ignored_grants.length },
+    warnings: d.warnings,
+    policy: d.policy,
   };
 }
 

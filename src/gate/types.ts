@@ -47,6 +47,19 @@ export interface Decision {
   policy: PolicyInfo;
 }
 
+/**
+ * A decision without its long lists (server `?answer=brief`, briefDecision): the denials and
+ * warnings as in Decision, the satisfied blockers and ignored grants only counted.
+ */
+export interface BriefDecision {
+  allowed: boolean;
+  request: RequestEcho;
+  denials: Denial[];
+  counts: { satisfied: number; ignored_grants: number };
+  warnings: Warning[];
+  policy: PolicyInfo;
+}
+
 /** A decision with the ledger head it was made over: both from one loaded state. */
 export interface DecisionWithHead {
   decision: Decision;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGate } from '../gate/gate.js';
+import { briefDecision } from '../gate/decision.js';
 import { DecisionLog } from '../decision-log/writer.js';
 import { readDecisionLog } from '../decision-log/reader.js';
 import { buildApp, type AppOptions } from './app.js';
@@ -61,6 +62,32 @@ describe('the OPA Data API', () => {
     expect(Object.keys(body)).toEqual(['result', 'decision_id']);
     expect(body.decision_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.result).toEqual((await openGate(w.options)).check(APPLY));
+  });
+
+  it('answers ?answer=brief with the lists counted, ?answer=full as by default, and refuses another answer', async () => {
+    const { w, post } = await server();
+    const decision = (await openGate(w.options)).check(APPLY);
+    const brief = await post('/v1/data/blockgate/decision?answer=brief', { input: APPLY });
+    expect(brief.statusCode).toBe(200);
+    expect(brief.json().result).toEqual(briefDecision(decision));
+    expect(brief.json().result).toEqual({
+      allowed: decision.allowed, request: decision.request, denials: decision.denials,
+      counts: { satisfied: decision.satisfied.length, ignored_grants: decision.ignored_grants.length },
+      warnings: decision.warnings, policy: decision.policy,
+    });
+    expect(decision.denials.length).toBeGreaterThan(0);
+    expect((await post('/v1/data/blockgate/decision?answer=full&pretty=true', { input: APPLY })).json().result).toEqual(decision);
+    expectOpaError(await post('/v1/data/blockgate/decision?answer=short', { input: APPLY }), 400, 'invalid_parameter', /^bad-request: querystring\/answer/);
+  });
+
+  it('answers the same bytes as JSON.stringify of {result, decision_id}, on a memoised answer too', async () => {
+    const { post } = await server();
+    for (let i = 0; i < 2; i++) {
+      const res = await post('/v1/data/blockgate/decision', { input: APPLY });
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const body = res.json();
+      expect(res.body).toBe(JSON.stringify({ result: body.result, decision_id: body.decision_id }));
+    }
   });
 
   it('takes the path percent-encoded (as OPA clients send it), with a trailing slash, and any content type', async () => {

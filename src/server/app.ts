@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
 import { BlockgateError, isInputError } from '../errors.js';
 import { resolveTime } from '../gate/request.js';
-import type { Request } from '../gate/types.js';
+import { briefDecision } from '../gate/decision.js';
+import type { Decision, Request } from '../gate/types.js';
 import { parseJson } from '../load/json.js';
 import { formatTime } from '../schema/time.js';
 import type { DecisionLog } from '../decision-log/writer.js';
@@ -56,6 +57,41 @@ const matrixBody = {
 } as const;
 
 interface RequestInput { action: string; environment: string; target?: string | null; at?: string }
+
+/**
+ * `?answer=`: the full decision (default), or `brief` (briefDecision: the lists counted, not
+ * listed). OPA's own parameters (`pretty`, `metrics`, ...) are let through, as before.
+ */
+const decisionQuery = {
+  type: 'object', properties: { answer: { type: 'string', enum: ['full', 'brief'] } },
+} as const;
+
+/**
+ * JSON text of the frozen arrays of memoised answers, made once per array: a decision's lists are
+ * shared between every request the memo serves, so a steady server serialises a big answer once,
+ * not per request. Anything not frozen is serialised afresh.
+ */
+const arrayTexts = new WeakMap<readonly unknown[], string>();
+
+function arrayText(list: readonly unknown[]): string {
+  if (!Object.isFrozen(list)) return JSON.stringify(list);
+  let text = arrayTexts.get(list);
+  if (text === undefined) {
+    text = JSON.stringify(list);
+    arrayTexts.set(list, text);
+  }
+  return text;
+}
+
+/** JSON.stringify's text of a result object (plain data), its top-level arrays through arrayText. */
+function resultText(result: object): string {
+  const members: string[] = [];
+  for (const [key, value] of Object.entries(result)) {
+    if (value === undefined) continue;
+    members.push(`${JSON.stringify(key)}:${Array.isArray(value) ? arrayText(value) : JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
+}
 
 /** The library request; `at` is resolved here so that a bad time names the body's field. */
 function requestOf(input: RequestInput): Request {
@@ -128,12 +164,16 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
 
   // Each handler reads the status once: its whole answer comes from one loaded state.
-  app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/decision', { schema: { body: requestBody } }, async (req) => {
+  app.post<{ Body: { input: RequestInput }; Querystring: { answer?: 'full' | 'brief' } }>('/v1/data/blockgate/decision', {
+    schema: { body: requestBody, querystring: decisionQuery },
+  }, async (req, reply) => {
     const decisionId = randomUUID();
     const { result, draft } = live.decide(requestOf(req.body.input), decisionId);
     // A decision that cannot be logged is not given (the error handler answers 500).
     if (decisionLog) await decisionLog.append(draft);
-    return { result, decision_id: decisionId };
+    const answer = req.query.answer === 'brief' && !('error' in result) ? briefDecision(result as Decision) : result;
+    // The same bytes as JSON.stringify({result, decision_id}), the memoised lists serialised once.
+    return reply.type('application/json; charset=utf-8').send(`{"result":${resultText(answer)},"decision_id":${JSON.stringify(decisionId)}}`);
   });
 
   app.post<{ Body: { input: RequestInput } }>('/v1/data/blockgate/plan', { schema: { body: requestBody } }, async (req) => {
