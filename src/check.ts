@@ -4,6 +4,7 @@
 
 import { BlockgateError, isInputError } from './errors.js';
 import type { SealedBundle } from './engine/bundle.js';
+import type { PrerequisitesMetAt } from './engine/results.js';
 import { openGate, type Gate } from './gate/gate.js';
 import type { BlockerInfo, Decision, GateOptions, Plan, Request, RequestEcho } from './gate/types.js';
 
@@ -20,7 +21,8 @@ export interface CheckOptions {
   blockers?: boolean;
 }
 
-export interface CheckAnswer { decision: Decision; plan?: Plan; blockers?: BlockerInfo[] }
+/** `prerequisitesMetAt`: as in DecisionWithHead, for the text (SPEC 3's JSON is `decision`). */
+export interface CheckAnswer { decision: Decision; plan?: Plan; blockers?: BlockerInfo[]; prerequisitesMetAt?: PrerequisitesMetAt }
 
 /**
  * SPEC 3 `check` for one request over freshly loaded inputs. Rejects with the BlockgateError the
@@ -39,6 +41,7 @@ export async function checkRequest(options: GateOptions, request: Request, check
   const { decision } = decided;
   const answer: CheckAnswer = plan === undefined ? { decision } : { decision, plan };
   if (check.blockers === true) answer.blockers = gate.blockers;
+  if (decided.prerequisitesMetAt !== undefined) answer.prerequisitesMetAt = decided.prerequisitesMetAt;
   return answer;
 }
 

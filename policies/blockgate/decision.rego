@@ -18,12 +18,13 @@ allowed if {
 #   loaded blocker maps and grant ledger (data.world), and explains it: SPEC 2.1 to 2.4, with
 #   the rules' denials and warnings (SPEC 6); `rule_problems`, only when there is one, lists
 #   the rules' outputs that are not as SPEC 6 says (the host raises them as errors).
+#   `prerequisites_met_at`, only when a grant is too early, gives each such blocker's T(b).
 # entrypoint: true
 decision := decision_explained if count(rule_problems) == 0
 
 else := object.union(decision_explained, {"rule_problems": rule_problems})
 
-decision_explained := {
+decision_explained := object.union({
 	"allowed": allowed,
 	"denials": [denial | some blocker_id in sort(object.keys(denials_by_id)); some denial in denials_by_id[blocker_id]],
 	"satisfied": [{"blocker_id": blocker_id, "grants": sort(counting_grants[blocker_id])} |
@@ -31,7 +32,7 @@ decision_explained := {
 	],
 	"ignored_grants": ignored_grants,
 	"warnings": warnings,
-}
+}, prerequisites_met_part)
 
 # The denials of each id, sorted: a blocker's one (a rule's with its id is a conflict), or the rules'.
 denials_by_id[blocker_id] := [denial(blocker_id)] if some blocker_id in blocker_denied

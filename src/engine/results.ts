@@ -1,6 +1,7 @@
 // What the policy returns, as SPEC section 3 shapes it.
 
-import type { LintCode, WarningCode } from '../errors.js';
+import { BlockgateError, type LintCode, type WarningCode } from '../errors.js';
+import { isInstant } from '../schema/time.js';
 
 export interface Denial {
   kind: 'blocker' | 'rule';
@@ -27,6 +28,30 @@ export interface PolicyDecision {
   satisfied: SatisfiedBlocker[];
   ignored_grants: IgnoredGrant[];
   warnings: Warning[];
+  /** Beside SPEC 3's keys, only when there is one: see prerequisitesMetAtOf. */
+  prerequisites_met_at?: unknown;
+}
+
+/**
+ * SPEC 2.3's T(b), in epoch ms, of each denied blocker with a `grant-too-early` reason: when its
+ * prerequisites were met, so from when a new grant counts. The policy gives it (the host never
+ * computes it); only the text says it, so it stays out of SPEC 3's shapes.
+ */
+export type PrerequisitesMetAt = Readonly<Record<string, number>>;
+
+/**
+ * The decision's `prerequisites_met_at`, checked: each key a denied blocker whose reasons hold
+ * `grant-too-early`, each value an instant. Undefined when the policy gave none (an older bundle,
+ * or no grant too early); anything else is the policy's fault and fails closed.
+ */
+export function prerequisitesMetAtOf(d: PolicyDecision): PrerequisitesMetAt | undefined {
+  if (!Object.hasOwn(d, 'prerequisites_met_at')) return undefined;
+  const given = d.prerequisites_met_at;
+  const tooEarly = new Set(d.denials.filter((x) => x.kind === 'blocker' && x.reasons.includes('grant-too-early')).map((x) => x.blocker_id));
+  const wellFormed = typeof given === 'object' && given !== null && !Array.isArray(given)
+    && Object.entries(given).every(([id, ms]) => tooEarly.has(id) && typeof ms === 'number' && isInstant(ms));
+  if (!wellFormed) throw new BlockgateError('internal', 'the policy gave a malformed prerequisites_met_at');
+  return given as PrerequisitesMetAt;
 }
 
 export interface PlannedGrant {

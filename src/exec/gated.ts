@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { BlockgateError } from '../errors.js';
 import { checkRequest } from '../check.js';
 import type { SealedBundle } from '../engine/bundle.js';
+import type { PrerequisitesMetAt } from '../engine/results.js';
 import type { Decision, GateOptions, Request } from '../gate/types.js';
 import { runCommandLine, type CommandEnd, type SignalSource } from './run.js';
 
@@ -24,7 +25,7 @@ export interface GatedCommand {
 }
 
 export type GatedOutcome =
-  | { ran: false; decision: Decision; decisionId: string }
+  | { ran: false; decision: Decision; decisionId: string; prerequisitesMetAt?: PrerequisitesMetAt }
   | { ran: true; decision: Decision; decisionId: string; end: CommandEnd };
 
 /** Decides `request`; runs the command only when it is allowed. */
@@ -35,8 +36,8 @@ export async function execGated(options: GateOptions, request: Request, gated: G
   }
   const decisionId = randomUUID();
   const check = { decisionId, command: gated.command, ...(gated.decisionLog === undefined ? {} : { decisionLog: gated.decisionLog }) };
-  const { decision } = await checkRequest(options, request, check, gated.bundle);
-  if (decision.allowed !== true) return { ran: false, decision, decisionId };
+  const { decision, prerequisitesMetAt } = await checkRequest(options, request, check, gated.bundle);
+  if (decision.allowed !== true) return prerequisitesMetAt === undefined ? { ran: false, decision, decisionId } : { ran: false, decision, decisionId, prerequisitesMetAt };
   const env = { ...gated.env, [DECISION_ID_ENV]: decisionId, [POLICY_REVISION_ENV]: decision.policy.revision };
   const end = await runCommandLine({ file, args, env }, gated.signals);
   return { ran: true, decision, decisionId, end };

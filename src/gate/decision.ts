@@ -43,8 +43,7 @@ function orderedDenial(d: Denial): Denial {
 }
 
 /** SPEC 3's decision for one resolved request. Immutable: its explanation is shared between the calls the memo serves. */
-export function decisionFor(state: LoadedState, input: PolicyRequest): Decision {
-  const d = state.engine.decide(input);
+export function decisionFor(state: LoadedState, input: PolicyRequest, d: PolicyDecision = state.engine.decide(input)): Decision {
   const { denials, satisfied, ignored_grants, warnings } = explanationOf(d);
   return {
     allowed: d.allowed === true,

@@ -9,6 +9,7 @@ import type { LintFinding } from '../engine/results.js';
 import { checkedBundle, checkedGateOptions, checkedMatrixOptions, checkedWhatIfOptions } from './options.js';
 import { resolveRequest } from './request.js';
 import { decisionFor, planFor, policyOf } from './decision.js';
+import { prerequisitesMetAtOf } from '../engine/results.js';
 import { blockerInfosOf, decideCells, matrixCells, readinessOf, reportOf, rowsOf } from './matrix.js';
 import { whatIfReadinessOf } from './what-if.js';
 import { planTemplateOf } from './template.js';
@@ -70,7 +71,11 @@ export class Gate {
     const state = this.state;
     return typedErrors(() => {
       const input = resolveRequest(state.catalog, request, state.options.catalog);
-      return { decision: decisionFor(state, input), ledgerHead: state.ledger.head };
+      const answer = state.engine.decide(input);
+      const metAt = prerequisitesMetAtOf(answer);
+      const decided: DecisionWithHead = { decision: decisionFor(state, input, answer), ledgerHead: state.ledger.head };
+      if (metAt !== undefined) decided.prerequisitesMetAt = metAt;
+      return decided;
     });
   }
 

@@ -4,7 +4,7 @@
 import type { StdinReader } from '../load/files.js';
 import type { LedgerHead } from '../ledger/ledger.js';
 import type {
-  Denial, IgnoredGrant, PlannedGrant, SatisfiedBlocker, Unresolvable, Warning,
+  Denial, IgnoredGrant, PlannedGrant, PrerequisitesMetAt, SatisfiedBlocker, Unresolvable, Warning,
 } from '../engine/results.js';
 
 export interface GateOptions {
@@ -65,6 +65,8 @@ export interface DecisionWithHead {
   decision: Decision;
   /** The last ledger entry the decision saw; null for an empty ledger. */
   ledgerHead: LedgerHead | null;
+  /** When the prerequisites of each blocker denied for a too-early grant were met (the text says it; not in SPEC 3's decision). */
+  prerequisitesMetAt?: PrerequisitesMetAt;
 }
 
 export interface Plan {

@@ -2,6 +2,7 @@
 // a rule's denial reads (SPEC 6: like a blocker's, named as a rule, which no grant can lift).
 
 import type { Denial } from '../engine/results.js';
+import { formatTime } from '../schema/time.js';
 
 /** "apply@production", or "apply@production for QT001". */
 export function cellName(cell: { action: string; environment: string; target: string | null }): string {
@@ -47,6 +48,16 @@ export const AMBIGUOUS_ACTOR = 'cannot be resolved: actor_needed is ambiguous';
 
 /** What SPEC 2.4 `grant-too-early` means for whoever wants the blocker closed. */
 export const TOO_EARLY = 'a grant was issued before this blocker\'s prerequisites (its "after") were met; a new grant, issued once they are, is needed';
+
+/**
+ * TOO_EARLY with the instant the prerequisites were met (SPEC 2.3's T(b), epoch ms, as the policy
+ * gives it), from which a new grant counts; TOO_EARLY itself when the policy gave no instant.
+ */
+export function tooEarly(metAt: number | undefined): string {
+  if (metAt === undefined) return TOO_EARLY;
+  const when = formatTime(metAt);
+  return `a grant was issued before this blocker's prerequisites (its "after") were met at ${when}; a new grant, issued at or after ${when}, is needed`;
+}
 
 /**
  * The head of a denied plan: what the grants would do, or that none can allow it and why

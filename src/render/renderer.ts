@@ -2,6 +2,7 @@
 // takes one value (a decision, a plan, a matrix with its detail, a report) and a context.
 
 import type { Problem } from '../errors.js';
+import type { PrerequisitesMetAt } from '../engine/results.js';
 import type { Finding, Report } from '../findings.js';
 import type {
   BlockerInfo, Decision, MatrixRow, Plan, PolicyInfo, ReadinessReport, WhatIf,
@@ -32,7 +33,8 @@ export interface RenderContext {
 export type { Finding, Report };
 
 /** `blockers`: the loaded blockers, so a denial can point at its map line (github, sarif, junit). */
-export interface CheckResult { decision: Decision; plan?: Plan; blockers?: readonly BlockerInfo[] }
+/** `prerequisitesMetAt`: SPEC 2.3's T(b) of the blockers denied for a too-early grant, which the text says. */
+export interface CheckResult { decision: Decision; plan?: Plan; blockers?: readonly BlockerInfo[]; prerequisitesMetAt?: PrerequisitesMetAt }
 
 /**
  * What a matrix or what-if may carry beside SPEC's rows (a gate's Readiness carries all of it).

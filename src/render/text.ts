@@ -1,11 +1,11 @@
 // Text for people: fits an 80-column terminal, colour only when the context allows it.
 
-import type { Denial } from '../engine/results.js';
+import type { Denial, PrerequisitesMetAt } from '../engine/results.js';
 import type { Decision, MatrixRow, Plan, WhatIf } from '../gate/types.js';
 import type { Problem } from '../errors.js';
 import { visibleDeep } from './escape.js';
 import {
-  AMBIGUOUS_ACTOR, cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, planHead, roleChoice, rulesDenyingTail, TOO_EARLY, unresolvableWhy,
+  AMBIGUOUS_ACTOR, cellName, denialCounts, isRuleDenial, NO_GRANT_LIFTS_IT, planHead, roleChoice, rulesDenyingTail, tooEarly, unresolvableWhy,
 } from './phrases.js';
 import type { CheckResult, Finding, MatrixResult, RenderContext, Renderer, Report } from './renderer.js';
 
@@ -63,7 +63,7 @@ function requestLine(d: Decision): string {
   return `${r.action} in ${r.environment}${target} at ${r.at}`;
 }
 
-function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
+function denialBlock(d: Denial, ctx: RenderContext, paint: Paint, metAt?: PrerequisitesMetAt): string {
   if (isRuleDenial(d)) return ruleBlock(d, ctx, paint);
   const lines = [paint(d.blocker_id, 'bold', 'yellow')];
   if (d.item) lines.push(`  ${wrap(d.item, ctx.width, 2)}`);
@@ -71,7 +71,7 @@ function denialBlock(d: Denial, ctx: RenderContext, paint: Paint): string {
     : d.required_roles.length === 0 ? 'cannot be resolved: no role can resolve it' : `needs ${roleChoice(d.required_roles, d.mode)}`;
   lines.push(field('missing', `${d.missing_roles.length > 0 ? d.missing_roles.join(', ') : '-'}  (${needs})`, ctx, paint));
   lines.push(field('why', d.reasons.join(', '), ctx, paint));
-  if (d.reasons.includes('grant-too-early')) lines.push(field('', TOO_EARLY, ctx, paint));
+  if (d.reasons.includes('grant-too-early')) lines.push(field('', tooEarly(metAt?.[d.blocker_id]), ctx, paint));
   if (d.next_action) lines.push(field('next', d.next_action, ctx, paint));
   lines.push(field('source', d.source, ctx, paint));
   return lines.join('\n');
@@ -108,7 +108,7 @@ function planLines(plan: Plan, ctx: RenderContext, paint: Paint, denials: readon
   return planSentences(plan, (t) => paint(t, 'bold'), denials).map((line) => wrap(line, ctx.width, 2));
 }
 
-function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContext): string {
+function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContext, metAt?: PrerequisitesMetAt): string {
   const paint = painter(ctx);
   const out: string[] = [];
   const verdict = decision.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');
@@ -119,7 +119,7 @@ function checkText(decision: Decision, plan: Plan | undefined, ctx: RenderContex
   out.push(decision.allowed || n === 0
     ? `${satisfied}${rulesDenyingTail(rules)}.`
     : `${n} of ${applicable} applicable blocker${applicable === 1 ? '' : 's'} ${n === 1 ? 'is' : 'are'} not satisfied${rulesDenyingTail(rules)}.`);
-  for (const d of decision.denials) out.push('', denialBlock(d, ctx, paint));
+  for (const d of decision.denials) out.push('', denialBlock(d, ctx, paint, metAt));
   if (decision.satisfied.length > 0) {
     out.push('', paint('Satisfied', 'bold'));
     for (const s of decision.satisfied) out.push(wrap(`  ${s.blocker_id} by ${s.grants.join(', ')}`, ctx.width, 4));
@@ -221,7 +221,7 @@ function reportText(r: Report, ctx: RenderContext): string {
 
 /** Text as written for people, before its strings are made visible. */
 const plainText = {
-  check: ({ decision, plan }: CheckResult, ctx: RenderContext) => checkText(decision, plan, ctx),
+  check: ({ decision, plan, prerequisitesMetAt }: CheckResult, ctx: RenderContext) => checkText(decision, plan, ctx, prerequisitesMetAt),
   plan: (plan: Plan, ctx: RenderContext) => {
     const paint = painter(ctx);
     const head = plan.allowed ? paint('ALLOWED', 'bold', 'green') : paint('DENIED', 'bold', 'red');

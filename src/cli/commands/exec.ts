@@ -22,7 +22,7 @@ export function execCommand(run: Runner, commandLine: readonly string[]): Comman
         command: commandLine, env: ctx.io.env, bundle: ctx.bundle, ...(logFile === undefined ? {} : { decisionLog: logFile }),
       });
       // Denied: the denial, as `check` prints it, and the command never ran.
-      if (!outcome.ran) return { output: check({ decision: outcome.decision }, ctx.render), exitCode: EXIT.denied };
+      if (!outcome.ran) return { output: check(outcome, ctx.render), exitCode: EXIT.denied };
       const { end } = outcome;
       // Allowed: stdout and stderr are the command's; blockgate speaks only when it could not start it.
       if (!end.started) ctx.io.stderr(`blockgate exec: ${end.message}\n`);
