@@ -3,7 +3,8 @@
 // needs, so a fresh machine asks the registry for that), imported as 'blockgate' by plain Node
 // ESM and by TypeScript, and run through its bin.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +16,35 @@ const INPUTS = {
   ledger: `${FIX7}/grants.jsonl`,
   trust: `${ROOT}fixtures/trust.test-only.json`,
 };
+const semver = createRequire(import.meta.url)('semver') as { minVersion(range: string): { version: string }; satisfies(v: string, range: string): boolean };
 const NPM_ENV = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 
 let project: string;
 let files: string[];
+/** What npm printed while installing the tarball (stdout and stderr, warnings included). */
+let installLog: string;
 
-function run(cmd: string, args: string[], cwd: string) {
+function spawnOk(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, env: NPM_ENV, encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+  return r;
+}
+
+const run = (cmd: string, args: string[], cwd: string) => spawnOk(cmd, args, cwd).stdout;
+
+/** Every package installed under a node_modules directory, at any depth, with its manifest's path. */
+function installedPackages(modules: string): Array<{ path: string; name: string; version: string; engines?: { node?: string } }> {
+  const found: Array<{ path: string; name: string; version: string; engines?: { node?: string } }> = [];
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const dirs = entry.name.startsWith('@') ? readdirSync(join(modules, entry.name)).map((n) => join(modules, entry.name, n)) : [join(modules, entry.name)];
+    for (const dir of dirs) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) found.push({ path: manifest, ...JSON.parse(readFileSync(manifest, 'utf8')) });
+      if (existsSync(join(dir, 'node_modules'))) found.push(...installedPackages(join(dir, 'node_modules')));
+    }
+  }
+  return found;
 }
 
 beforeAll(() => {
@@ -33,7 +54,8 @@ beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'blockgate-consumer-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // Offline: the dependencies are in the npm cache; nothing is fetched.
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packDir, packed!.filename)], project);
+  const installed = spawnOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'warn', join(packDir, packed!.filename)], project);
+  installLog = `${installed.stdout}\n${installed.stderr}`;
 }, 240_000);
 
 describe('the packed package', () => {
@@ -88,6 +110,24 @@ gate.check('apply');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).allowed).toBe(true);
   }, 60_000);
+
+  it("installs into a project without an EBADENGINE warning: fastify's light-my-request dedupes onto blockgate's 6.6.0, whose cookie supports Node 20.19", () => {
+    // npm applies `overrides` only to the root project, so a consumer gets blockgate's direct
+    // light-my-request 6.6.0 (cookie@1) only if npm dedupes fastify's `light-my-request@^6` onto it.
+    expect(installLog).not.toMatch(/EBADENGINE|Unsupported engine/i);
+    const packages = installedPackages(join(project, 'node_modules'));
+    expect(packages.filter((p) => p.name === 'light-my-request').map((p) => p.version)).toEqual(['6.6.0']);
+    const cookies = packages.filter((p) => p.name === 'cookie');
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const c of cookies) {
+      expect([c.path, c.version.split('.')[0]]).toEqual([c.path, '1']);
+      expect([c.path, c.engines?.node !== undefined && semver.satisfies('20.19.0', c.engines.node)]).toEqual([c.path, true]);
+    }
+    // And no installed package at all wants a newer Node than blockgate's floor.
+    const floor = semver.minVersion(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).engines.node).version;
+    expect(floor).toBe('20.19.0');
+    expect(packages.filter((p) => p.engines?.node !== undefined && !semver.satisfies(floor, p.engines.node)).map((p) => `${p.name}@${p.version} wants node ${p.engines!.node}`)).toEqual([]);
+  });
 
   it('builds and tests rules with what it ships (the policy sources and the blockgate.testing helper)', () => {
     const bin = join(project, 'node_modules/.bin/blockgate');
