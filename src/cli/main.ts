@@ -19,6 +19,7 @@ import { serveCommand } from './commands/serve.js';
 import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
 import { applyConfig, configCommand, type Configured } from './commands/config.js';
+import { ownVersion, versionText } from './version.js';
 import { execCommand } from './commands/exec.js';
 import { completionCommand } from './commands/completion.js';
 import { buildCommand } from './commands/build.js';
@@ -90,31 +91,6 @@ function commandNames(modules: readonly CommandModule<any, any>[]): Set<string> 
   return new Set(modules.map((m) => String(Array.isArray(m.command) ? m.command[0] : m.command).split(' ')[0]!));
 }
 
-/** blockgate's own version, from its package.json, wherever it is installed. */
-function ownVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/**
- * `--version`: blockgate's own (the first line), and the shipped bundle's policy revision and OPA version (the
- * bundle every command uses without --bundle); a bundle that fails its seal is said to.
- */
-function versionText(): string {
-  let policy: string;
-  try {
-    const { seal } = readSealedBundle();
-    policy = `policy revision ${seal.revision} (OPA ${seal.opa_version}, rule view ${seal.view_version})`;
-  } catch (e) {
-    policy = `policy bundle refused: ${e instanceof Error ? e.message : String(e)}`;
-  }
-  return `${ownVersion()}\n${policy}`;
-}
-
 /** Where output to the process goes; a reader that closed the pipe early ends the run quietly with exit 1. */
 function guardedProcessIO(): { io: CliIO; broken: () => boolean } {
   let broken = false;
@@ -183,10 +159,16 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
     buildCommand(runner), testCommand(runner), configCommand(runner),
     execCommand(runner, splitAtTerminator(args).tail ?? []), completionCommand(runner, () => commands),
   ];
+  // The bundle in use is read only when --version is asked for; its error is the run's only if the version is shown.
+  let version = ownVersion();
+  let versionError: unknown;
+  if (args.some((a) => a === '--version' || a === '-v')) {
+    try { version = versionText(io); } catch (error) { versionError = error; }
+  }
   const cli = yargs([...args])
     .scriptName('blockgate')
     .usage('$0 <command> [options]\n\nA policy-as-code gate for risky operations: blocker maps and a signed grant ledger in, a decision with its reasons out.')
-    .version(args.some((a) => a === '--version' || a === '-v') ? versionText() : ownVersion())
+    .version(version)
     .alias('v', 'version')
     .alias('h', 'help');
   for (const command of commands) cli.command(command);
@@ -219,6 +201,7 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
   if (outcome === undefined) {
     // --help or --version alone: yargs produced the text and ran no command. Anything else that ran nothing is a failure.
     if (!helpShown || !isHelpOrVersion(args[args.length - 1] ?? '')) outcome = fail(new BlockgateError('usage', 'nothing was run: give a command (see blockgate --help)'));
+    else if (versionError !== undefined && !['--help', '-h'].includes(args[args.length - 1]!)) outcome = fail(versionError);
     else {
       io.stdout(`${helpShown}\n`);
       return EXIT.ok;
