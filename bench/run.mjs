@@ -22,13 +22,14 @@ import {
   ROOT, OUT, OPA, BLOCKGATE, bundleMatchesSources, cliInputArgs, freePort, loadWorld, median, opaBench,
   opaPolicyArgs, opaVersion, percentile, startServer, stopServer, timeCalls, timeProcess, lib, Gate, Engine, worldOfState, buildRules,
 } from './lib.mjs';
+import { postgresScenario } from './scenarios/postgres.mjs';
 
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 
-const SCENARIOS = ['decide-seed', 'decide-seed-rules', 'decide-1000x10000', 'decide-curve', 'cli-cold', 'server-throughput', 'ledger-load-10000', 'memory'];
+const SCENARIOS = ['decide-seed', 'decide-seed-rules', 'decide-1000x10000', 'decide-curve', 'cli-cold', 'server-throughput', 'ledger-load-10000', 'memory', 'postgres'];
 
 if (flag('--memory-child')) {
   await memoryChild(JSON.parse(value('--memory-child')));
@@ -386,6 +387,7 @@ if (ONLY.includes('cli-cold')) { await cliCold('cli-cold', seed); await cliCold(
 if (ONLY.includes('server-throughput')) { await serverThroughput('server-throughput', seed); await serverThroughput('server-throughput', big); }
 if (ONLY.includes('ledger-load-10000')) await ledgerLoad();
 if (ONLY.includes('memory')) await memory();
+if (ONLY.includes('postgres')) await postgresScenario({ row, log, notes, quick: QUICK, bigOptions: generatedOptions(worldName(1000, 10000)) });
 
 // A run of some scenarios (--only) replaces their rows and keeps every other scenario's.
 const previous = ONLY.length < SCENARIOS.length && existsSync(OUT_FILE) ? JSON.parse(readFileSync(OUT_FILE, 'utf8')) : [];
