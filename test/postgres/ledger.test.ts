@@ -222,6 +222,33 @@ describe('PostgreSQL ledger: a row edited in the database is caught on load', ()
   }, 900_000);
 });
 
+describe('PostgreSQL ledger: rows written behind blockgate\'s back', () => {
+  it('a raw INSERT leaving a seq gap is refused on load (exit 3), never skipped', async () => {
+    await init('gap');
+    expect((await importFile('gap')).code).toBe(0);
+    const [last] = await server.sql('SELECT * FROM gap WHERE seq = (SELECT max(seq) FROM gap)');
+    expect(last, 'the table has a seq column (one row per entry, SPEC 7)').toBeDefined();
+    const columns = Object.keys(last!);
+    const values = columns.map((c) => (c === 'seq' ? Number(last![c]) + 2 : c === 'id' ? `${String(last![c])}-GAP` : last![c]));
+    let inserted = true;
+    try {
+      await server.sql(`INSERT INTO gap (${columns.map(quote).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+    } catch {
+      inserted = false; // the table's own constraints refused it: also fine
+    }
+    const r = await verify('gap');
+    if (inserted) {
+      expect(r.code, r.stdout).toBe(3);
+      expect(r.json.valid).toBe(false);
+      const denied = await check(server.url('gap'));
+      expect(denied.code).toBe(3);
+      expect(denied.json.allowed).toBe(false);
+    } else {
+      expect(r.code, r.stdout).toBe(0);
+    }
+  });
+});
+
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
