@@ -23,7 +23,7 @@ export type {
 } from './engine/results.js';
 export { validateInputs } from './validate.js';
 export {
-  DecisionLog, appendDecision, draftOfDecision, draftOfError, readDecisionLog, replayDecisionLog,
+  DecisionLog, appendDecision, draftOfDecision, draftOfError, readDecisionLog, readDecisionLogFrom, replayDecisionLog, replayContents,
 } from './decision-log/index.js';
 export type {
   DecisionLogDraft, DecisionLogRecord, DecisionLogContents, LogProblem, ReplayReport, ReplayVerdict,

@@ -1,9 +1,12 @@
 // Reading a decision log back: every line parsed strictly and schema-checked, and the chain
 // (seq, prev) checked line by line. A broken chain means a line was deleted, edited or added.
+// A PostgreSQL table holds one chain per instance, each checked in the same way.
 
 import { BlockgateError, ERROR_CODES, problem, type DecisionLogCode, type Problem } from '../errors.js';
 import { readTextFile } from '../load/files.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
+import { isPostgresUrl } from '../postgres/connect.js';
+import { readDecisionTable, type DecisionRow } from '../postgres/decision-log-table.js';
 import { compileValidator } from '../schema/ajv.js';
 import { GENESIS_PREV, recordHash, type DecisionLogRecord } from './record.js';
 
@@ -61,14 +64,21 @@ const validateRecord = compileValidator(decisionLogRecordSchema, 'bad-request', 
 /** A problem with the log itself: `log-schema` (a line that is no record) or `log-chain`. */
 export interface LogProblem { code: Extract<DecisionLogCode, 'log-schema' | 'log-chain'>; line: number; message: string }
 
-export interface LoggedDecision { record: DecisionLogRecord; line: number }
+export interface LoggedDecision {
+  record: DecisionLogRecord;
+  /** Its line in the chain (in a table: its row in its instance's chain, by seq). */
+  line: number;
+  /** The chain it is in, when the log holds more than one (a table: the URL and the instance); else the log is. */
+  chain?: string;
+}
 
 export interface DecisionLogContents {
+  /** The log's name: its path, or its URL without the password. */
   file: string;
   /** Every line that is a well-formed record, chained or not. */
   decisions: LoggedDecision[];
   problems: LogProblem[];
-  /** Lines in the file. */
+  /** Lines in the file (rows in the table). */
   lines: number;
 }
 
@@ -76,16 +86,59 @@ export function readDecisionLog(file: string): DecisionLogContents {
   return parseDecisionLogText(readTextFile(file, 'io'), file);
 }
 
+/** The log at `locator`: a file, or a `postgresql://` URL (any database failure is io). */
+export async function readDecisionLogFrom(locator: string): Promise<DecisionLogContents> {
+  if (!isPostgresUrl(locator)) return readDecisionLog(locator);
+  const { name, rows } = await readDecisionTable(locator);
+  return contentsOfRows(name, rows);
+}
+
 export function parseDecisionLogText(text: string, file: string): DecisionLogContents {
+  if (text === '') return { file, decisions: [], problems: [], lines: 0 };
+  const contents = text.split('\n');
+  const finalNewline = contents.at(-1) === '';
+  if (finalNewline) contents.pop();
+  return parseDecisionLogLines(contents, file, finalNewline);
+}
+
+/**
+ * A table's rows as one log: each instance's rows, in seq order, checked as a chain of their
+ * own (seq 1, 2, … with no gap, and prev chaining as in a file); problems name the instance.
+ */
+export function contentsOfRows(name: string, rows: readonly DecisionRow[]): DecisionLogContents {
+  const byInstance = new Map<string, DecisionRow[]>();
+  for (const row of rows) {
+    const chain = byInstance.get(row.instance) ?? [];
+    chain.push(row);
+    byInstance.set(row.instance, chain);
+  }
+  const decisions: LoggedDecision[] = [];
+  const problems: LogProblem[] = [];
+  for (const [instance, chainRows] of byInstance) {
+    const chain = `${name} instance ${instance}`;
+    chainRows.sort((a, b) => a.seq - b.seq);
+    // The seq column orders the rows; a missing one is a removed decision, whatever the lines say.
+    chainRows.forEach((row, i) => {
+      const expected = i === 0 ? 1 : chainRows[i - 1]!.seq + 1;
+      if (row.seq !== expected) {
+        const what = i === 0 ? 'the first row must have seq 1' : `it follows seq ${chainRows[i - 1]!.seq}`;
+        problems.push({ code: 'log-chain', line: i + 1, message: `${chain} seq ${row.seq}: ${what}: rows were removed` });
+      }
+    });
+    const parsed = parseDecisionLogLines(chainRows.map((row) => row.line), chain, true);
+    problems.push(...parsed.problems);
+    decisions.push(...parsed.decisions.map((d) => ({ ...d, chain })));
+  }
+  return { file: name, decisions, problems, lines: rows.length };
+}
+
+/** `contents` are the log's lines without their newlines; `finalNewline` false: the last one had none. */
+function parseDecisionLogLines(contents: readonly string[], file: string, finalNewline: boolean): DecisionLogContents {
   const problems: LogProblem[] = [];
   const decisions: LoggedDecision[] = [];
   const fail = (code: LogProblem['code'], line: number, message: string) => {
     problems.push({ code, line, message: `${file} line ${line}: ${message}` });
   };
-  if (text === '') return { file, decisions, problems, lines: 0 };
-  const contents = text.split('\n');
-  const finalNewline = contents.at(-1) === '';
-  if (finalNewline) contents.pop();
 
   // The line before; seq/hash undefined when it could not be read (its fault is reported).
   let previous: { line: number; seq: number | undefined; hash: string | undefined } | null = null;

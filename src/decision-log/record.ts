@@ -2,14 +2,15 @@
 // chained to the line before it like the ledger (seq, and prev = hash of the previous line).
 
 import { randomUUID } from 'node:crypto';
-import type { BlockgateError, ErrorCode } from '../errors.js';
+import { BlockgateError, type ErrorCode } from '../errors.js';
 import { resolveTime } from '../gate/request.js';
+import { parseJson } from '../load/json.js';
 import type { DecisionWithHead, PolicyInfo, Request, RequestEcho } from '../gate/types.js';
 import { canonicalJson, sha256Hex } from '../schema/canonical.js';
-import type { LedgerHead } from '../ledger/ledger.js';
+import { GENESIS_PREV, type LedgerHead } from '../ledger/ledger.js';
 import { formatTime } from '../schema/time.js';
 
-export { GENESIS_PREV } from '../ledger/ledger.js';
+export { GENESIS_PREV };
 
 /** A decision as logged, before the log gives it its place in the chain. */
 export interface DecisionLogDraft {
@@ -80,6 +81,27 @@ export function chained(draft: DecisionLogDraft, seq: number, prev: string): Dec
   return { ...draft, seq, prev };
 }
 
+/** Where a chain stands: its last line's seq and hash. */
+export interface ChainTail { seq: number; hash: string }
+
+/** A chain with no line yet. */
+export const EMPTY_CHAIN: ChainTail = Object.freeze({ seq: 0, hash: GENESIS_PREV });
+
+/** `drafts` given their places after `tail`: the records, their lines, and the tail they leave. */
+export function chainAfter(tail: ChainTail, drafts: readonly DecisionLogDraft[]): { records: DecisionLogRecord[]; lines: string[]; tail: ChainTail } {
+  let { seq, hash } = tail;
+  const records: DecisionLogRecord[] = [];
+  const lines: string[] = [];
+  for (const draft of drafts) {
+    const record = chained(draft, seq + 1, hash);
+    seq = record.seq;
+    hash = recordHash(record);
+    records.push(record);
+    lines.push(recordLine(record));
+  }
+  return { records, lines, tail: { seq, hash } };
+}
+
 /** The hash the next line's `prev` must carry: over the canonical form of the whole line. */
 export function recordHash(record: unknown): string {
   return sha256Hex(canonicalJson(record));
@@ -90,4 +112,19 @@ export function recordLine(record: DecisionLogRecord): string {
   const ordered: Record<string, unknown> = {};
   for (const name of LINE_ORDER) if (record[name] !== undefined) ordered[name] = record[name];
   return JSON.stringify(ordered);
+}
+
+/** The chain position a log's last line leaves; a line that is no record is refused (io): nothing is chained onto it. */
+export function tailOfLine(text: string, file: string): ChainTail {
+  let value: unknown;
+  try {
+    value = parseJson(text, file, { code: 'io' }).value;
+  } catch {
+    throw new BlockgateError('io', `${file}: the last line of the decision log is not JSON; nothing was appended: run 'blockgate replay' on it`, { file });
+  }
+  const seq = (value as { seq?: unknown } | null)?.seq;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(seq) || (seq as number) < 1) {
+    throw new BlockgateError('io', `${file}: the last line of the decision log has no valid seq; nothing was appended: run 'blockgate replay' on it`, { file });
+  }
+  return { seq: seq as number, hash: recordHash(value) };
 }

@@ -17,6 +17,7 @@ export interface ReplayReport extends Report {
 /** Why a line counts as broken (the log or the ledger no longer holds what was decided). */
 const BROKEN: ReadonlySet<FindingCode> = new Set<FindingCode>(['log-schema', 'log-chain', 'ledger-truncated', 'ledger-rewritten']);
 
+/** Replays a file log; a log anywhere (a file or a `postgresql://` URL): replayContents(gate, await readDecisionLogFrom(locator)). */
 export function replayDecisionLog(gate: Gate, file: string): ReplayReport {
   return replayContents(gate, readDecisionLog(file));
 }
@@ -42,7 +43,7 @@ export function replayContents(gate: Gate, log: DecisionLogContents): ReplayRepo
 
   for (const logged of log.decisions) {
     const { record, line } = logged;
-    const where = `${log.file} line ${line}`;
+    const where = `${logged.chain ?? log.file} line ${line}`;
     if (record.error !== undefined) {
       notReplayed++;
       findings.push({ severity: 'warning', code: 'not-replayable', message: `${where}: decision ${record.decision_id} was a fail-closed error (${record.error.code}), not a decision; nothing to replay` });

@@ -1,7 +1,10 @@
-// Appending to the decision log. Under an exclusive lock (so CLI runs and a server may share
-// one log), the tail is read to continue the chain, the new lines are appended in one write and
-// synced before anyone is told the decision. Decisions that arrive while a write is under way
-// are written together in the next one (group commit).
+// Appending to the decision log. Decisions are queued and written in order, those that arrive
+// while a write is under way together in the next one (group commit), each write to the log's
+// store: a file (below) or a PostgreSQL table (table-writer.ts). Both chain with chainAfter.
+//
+// A file is appended under an exclusive lock (so CLI runs and a server may share one log): the
+// tail is read to continue the chain, the new lines are appended in one write and synced before
+// anyone is told the decision.
 //
 // Unlike the ledger, the log is not rewritten through a temporary file: it grows with every
 // decision, and rewriting it whole each time would make a long-running server quadratic. A
@@ -13,14 +16,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { BlockgateError, ioError } from '../errors.js';
 import { syncDirectory } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
-import { parseJson } from '../load/json.js';
-import { chained, GENESIS_PREV, recordHash, recordLine, type DecisionLogDraft, type DecisionLogRecord } from './record.js';
+import { isPostgresUrl } from '../postgres/connect.js';
+import { chainAfter, EMPTY_CHAIN, tailOfLine, type ChainTail, type DecisionLogDraft, type DecisionLogRecord } from './record.js';
+import { openTableStore } from './table-writer.js';
 
 /** A last line longer than this is not a decision log line: refuse rather than read on. */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 
-interface Tail { seq: number; hash: string; empty: boolean }
+interface Tail extends ChainTail { empty: boolean }
 
 interface Pending {
   draft: DecisionLogDraft;
@@ -29,22 +33,40 @@ interface Pending {
 }
 
 export interface DecisionLogOptions {
-  /** How long to wait for another writer's lock. Default 10 s. */
+  /** How long to wait for another writer's lock (a file log). Default 10 s. */
   lockTimeoutMs?: number;
+}
+
+/** Where a log keeps its lines. */
+export interface DecisionLogStore {
+  /** How messages name the log: its path, or its URL without the password. */
+  readonly name: string;
+  /** Chains `drafts` after the last stored line and stores them: all of them, or none. */
+  write(drafts: DecisionLogDraft[]): Promise<DecisionLogRecord[]>;
+  /** Releases what the store holds open (a database connection). */
+  close(): Promise<void>;
 }
 
 export class DecisionLog {
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
 
-  private constructor(readonly file: string, private readonly target: string, private readonly opts: DecisionLogOptions) {}
+  private constructor(private readonly store: DecisionLogStore) {}
 
-  /** A log at `file` (created on the first decision); its directory must exist. */
-  static async open(file: string, opts: DecisionLogOptions = {}): Promise<DecisionLog> {
-    return new DecisionLog(file, await resolveLogPath(file), opts);
+  /**
+   * The log at `locator`: a file (created on the first decision; its directory must exist), or
+   * a `postgresql://` URL (the table is created now if missing; this process gets its own chain).
+   */
+  static async open(locator: string, opts: DecisionLogOptions = {}): Promise<DecisionLog> {
+    return new DecisionLog(isPostgresUrl(locator) ? await openTableStore(locator) : await FileStore.open(locator, opts));
   }
 
-  /** Appends one decision; resolves once it is on disk, with its place in the chain. */
+  /** How messages name the log: the path as given, or the URL without its password. */
+  get file(): string {
+    return this.store.name;
+  }
+
+  /** Appends one decision; resolves once it is stored durably, with its place in the chain. */
   append(draft: DecisionLogDraft): Promise<DecisionLogRecord> {
     return new Promise((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
@@ -52,9 +74,10 @@ export class DecisionLog {
     });
   }
 
-  /** Waits for every accepted decision to be written. */
+  /** Waits for every accepted decision to be written, then releases the store. */
   async close(): Promise<void> {
     while (this.writing) await this.writing;
+    await this.store.close();
   }
 
   private async drain(): Promise<void> {
@@ -63,7 +86,7 @@ export class DecisionLog {
         const batch = this.queue;
         this.queue = [];
         try {
-          const records = await this.write(batch.map((p) => p.draft));
+          const records = await this.store.write(batch.map((p) => p.draft));
           batch.forEach((p, i) => p.resolve(records[i]!));
         } catch (e) {
           for (const p of batch) p.reject(e);
@@ -73,33 +96,37 @@ export class DecisionLog {
       this.writing = null;
     }
   }
+}
 
-  private write(drafts: DecisionLogDraft[]): Promise<DecisionLogRecord[]> {
+/** A JSON Lines file, re-read at its tail on every write: other processes may append too. */
+class FileStore implements DecisionLogStore {
+  private constructor(readonly name: string, private readonly target: string, private readonly opts: DecisionLogOptions) {}
+
+  static async open(file: string, opts: DecisionLogOptions): Promise<FileStore> {
+    return new FileStore(file, await resolveLogPath(file), opts);
+  }
+
+  write(drafts: DecisionLogDraft[]): Promise<DecisionLogRecord[]> {
     return withFileLock(this.target, async (lock) => {
-      const handle = await openForAppend(this.target, this.file);
+      const handle = await openForAppend(this.target, this.name);
       try {
-        const tail = await readTail(handle, this.file);
-        let { seq, hash } = tail;
-        const records: DecisionLogRecord[] = [];
-        let text = '';
-        for (const draft of drafts) {
-          const record = chained(draft, seq + 1, hash);
-          seq = record.seq;
-          hash = recordHash(record);
-          records.push(record);
-          text += `${recordLine(record)}\n`;
-        }
+        const tail = await readTail(handle, this.name);
+        const { records, lines } = chainAfter(tail, drafts);
         await lock.assertHeld();
-        await handle.appendFile(text, 'utf8');
+        await handle.appendFile(lines.map((line) => `${line}\n`).join(''), 'utf8');
         await handle.sync();
-        if (tail.empty) await syncDirectory(dirname(this.target), this.file, 'the decision log was written, but its directory could not be synced to disk');
+        if (tail.empty) await syncDirectory(dirname(this.target), this.name, 'the decision log was written, but its directory could not be synced to disk');
         return records;
       } catch (e) {
-        throw asLogError(e, this.file);
+        throw asLogError(e, this.name);
       } finally {
         await handle.close();
       }
     }, { what: 'the decision log', timeoutMs: this.opts.lockTimeoutMs });
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between writes.
   }
 }
 
@@ -145,7 +172,7 @@ async function openForAppend(target: string, file: string): Promise<FileHandle> 
  */
 async function readTail(handle: FileHandle, file: string): Promise<Tail> {
   const { size } = await handle.stat();
-  if (size === 0) return { seq: 0, hash: GENESIS_PREV, empty: true };
+  if (size === 0) return { ...EMPTY_CHAIN, empty: true };
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
   if (last[0] !== 0x0a) {
@@ -171,18 +198,7 @@ async function readTail(handle: FileHandle, file: string): Promise<Tail> {
     start = from;
     if (size - start > MAX_LINE_BYTES) throw new BlockgateError('io', `${file}: the last line of the decision log is over ${MAX_LINE_BYTES} bytes; nothing was appended`, { file });
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  let value: unknown;
-  try {
-    value = parseJson(text, file, { code: 'io' }).value;
-  } catch {
-    throw new BlockgateError('io', `${file}: the last line of the decision log is not JSON; nothing was appended: run 'blockgate replay' on it`, { file });
-  }
-  const seq = (value as { seq?: unknown } | null)?.seq;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(seq) || (seq as number) < 1) {
-    throw new BlockgateError('io', `${file}: the last line of the decision log has no valid seq; nothing was appended: run 'blockgate replay' on it`, { file });
-  }
-  return { seq: seq as number, hash: recordHash(value), empty: false };
+  return { ...tailOfLine(Buffer.concat(chunks).toString('utf8'), file), empty: false };
 }
 
 function asLogError(e: unknown, file: string): BlockgateError {

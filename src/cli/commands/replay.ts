@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BlockgateError } from '../../errors.js';
 import { openGate } from '../../gate/gate.js';
-import { replayDecisionLog, type ReplayVerdict } from '../../decision-log/replay.js';
+import { readDecisionLogFrom } from '../../decision-log/reader.js';
+import { replayContents, type ReplayVerdict } from '../../decision-log/replay.js';
 import { EXIT, type ExitCode } from '../exit.js';
 import { withInputs, type InputArgs } from '../options.js';
 import { gateInputs, refuseStdinFor, type Runner } from '../context.js';
@@ -16,14 +17,14 @@ export function replayCommand(run: Runner): CommandModule<object, Args> {
     command: 'replay <file>',
     describe: 'decide every logged decision again over the ledger prefix it saw: exit 0 all match, 2 some changed, 3 log chain or ledger broken',
     builder: (y) => withInputs(y, 'report')
-      .positional('file', { type: 'string', demandOption: true, describe: 'decision log written by --decision-log' }) as never,
+      .positional('file', { type: 'string', demandOption: true, describe: 'decision log written by --decision-log: a file, or a postgresql:// URL' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'replay');
-      // The log is read by file, and standard input may already hold a map.
-      refuseStdinFor({ file: argv.file }, 'replay reads the decision log as a file');
+      // The log is read by file or URL, and standard input may already hold a map.
+      refuseStdinFor({ file: argv.file }, 'replay reads the decision log as a file or a postgresql:// URL');
       if (argv.file === '') throw new BlockgateError('usage', 'replay needs the decision log as a file (standard input is not read)');
       const gate = await openGate(gateInputs(ctx, argv), ctx.bundle);
-      const report = replayDecisionLog(gate, argv.file);
+      const report = replayContents(gate, await readDecisionLogFrom(argv.file));
       return { output: render(report, ctx.render), exitCode: EXIT_FOR_VERDICT[report.verdict] };
     }),
   };
