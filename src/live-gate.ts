@@ -6,7 +6,8 @@
 
 import { BlockgateError } from './errors.js';
 import { Gate } from './gate/gate.js';
-import { loadState, type LoadedState } from './gate/state.js';
+import { baseOf, loadState, type LoadedState } from './gate/state.js';
+import type { FetchedLedger } from './ledger/store.js';
 import type { GateOptions } from './gate/types.js';
 import type { SealedBundle } from './engine/bundle.js';
 import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from './decision-log/record.js';
@@ -39,6 +40,10 @@ export class LiveGate {
   private served: LedgerHead | null;
   // The policy the first gate was opened with: inputs are reloaded, the checked bundle is kept.
   private readonly bundle: SealedBundle;
+  // The newest state loaded: a reload whose ledger only adds lines to its ledger verifies only those.
+  private lastLoaded: LoadedState;
+  // A ledger kept in a database: its newest snapshot (or why it could not be read), from the follower.
+  private fetched: FetchedLedger | undefined;
 
   /**
    * `gate` must have been opened from `options` (its ledger holds any pinned head).
@@ -54,6 +59,7 @@ export class LiveGate {
     if (pinned !== null) requireHead(gate.loaded.ledger, pinned);
     this.served = gate.ledgerHead ?? pinned;
     this.bundle = gate.loaded.bundle;
+    this.lastLoaded = gate.loaded;
     this.current = { ready: true, gate, since: now };
   }
 
@@ -97,14 +103,17 @@ export class LiveGate {
    * instance) and only then replaces the status. Synchronous: nothing can observe a load half
    * done. When the inputs keep changing while they are read, the status is left as it was (the
    * watcher sees the change and reloads again) and that same status object is returned.
+   * `fetched` is a new snapshot of a ledger kept in a database (kept for later reloads too).
    */
-  reload(now: number = Date.now()): GateStatus {
+  reload(now: number = Date.now(), fetched?: FetchedLedger): GateStatus {
+    if (fetched !== undefined) this.fetched = fetched;
     let loaded: { state: LoadedState } | { error: BlockgateError } | undefined;
     for (let attempt = 0; attempt <= UNSETTLED_RETRIES && loaded === undefined; attempt++) loaded = this.loadSettled();
     if (loaded === undefined) return this.current;
     let next: GateStatus;
     if ('state' in loaded) {
       next = { ready: true, gate: new Gate(loaded.state), since: now };
+      this.lastLoaded = loaded.state;
       // requireHead let only a ledger extending the floor through, so this never moves back.
       this.served = loaded.state.ledger.head ?? this.served;
     } else {
@@ -125,7 +134,7 @@ export class LiveGate {
     const before = this.inputsFingerprint(this.options);
     let loaded: { state: LoadedState } | { error: BlockgateError };
     try {
-      loaded = { state: loadState(options, this.bundle) };
+      loaded = { state: loadState(options, this.bundle, { fetched: this.fetched, base: baseOf(this.lastLoaded) }) };
     } catch (e) {
       loaded = { error: floorError(e, floor) };
     }

@@ -8,6 +8,7 @@ import { Engine } from './engine/engine.js';
 import { collectInto, entriesOf, readInputs, worldOf } from './gate/state.js';
 import { checkedBundle, checkedGateOptions } from './gate/options.js';
 import type { GateOptions } from './gate/types.js';
+import { fetchRemoteLedger } from './ledger/store.js';
 import type { Finding, Report } from './findings.js';
 
 function toFinding(p: Problem): Finding {
@@ -15,15 +16,17 @@ function toFinding(p: Problem): Finding {
 }
 
 /**
- * Every problem of the inputs, as a report (SPEC 3 `validate`). The bundle is read from
+ * Every problem of the inputs, as a report (SPEC 3 `validate`); a ledger that cannot be read
+ * (a file or a database) is one of them. The bundle is read from
  * `bundleDir` unless one readSealedBundle already checked is given.
  */
-export function validateInputs(given: GateOptions, bundle?: SealedBundle): Report {
+export async function validateInputs(given: GateOptions, bundle?: SealedBundle): Promise<Report> {
   const what = 'validateInputs options';
   const options = checkedGateOptions(given, what);
   const policy = checkedBundle(bundle, options, what) ?? readSealedBundle(options.bundleDir, { keyFile: options.bundleKey });
+  const fetched = await fetchRemoteLedger(options.ledger);
   const problems: Problem[] = [];
-  const { catalog, blockers, trust, ledger, verify } = readInputs(options, collectInto(problems));
+  const { catalog, blockers, trust, ledger, verify } = readInputs(options, collectInto(problems), { fetched });
   const findings: Finding[] = problems.map(toFinding);
   if (ledger !== undefined && verify && trust) {
     for (const entry of ledger.entries) {

@@ -3,6 +3,7 @@
 // environment, the environment beats the file. Fail closed: an unknown key, a wrong type or an
 // empty value is an error, never ignored; a config that is a link, a directory or a FIFO is one too.
 
+import { isPostgresUrl } from '../load/locator.js';
 import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import fg from 'fast-glob';
@@ -187,7 +188,9 @@ function fileValue(spec: SettingSpec, raw: string | string[], dir: string, doc: 
     }
   };
   if (spec.kind === 'text') return raw as string;
-  if (spec.kind === 'path') {
+  // A PostgreSQL URL (SPEC 7) is taken as written; anything else is a path from the config's folder.
+  if (spec.kind === 'store' && isPostgresUrl(raw as string)) return raw as string;
+  if (spec.kind === 'path' || spec.kind === 'store') {
     refuseStdin(raw as string, pointer);
     return resolve(dir, raw as string);
   }

@@ -6,8 +6,8 @@ export const CONFIG_FILE_NAME = 'blockgate.json';
 /** The environment variable that names the config file (after --config, before the search). */
 export const CONFIG_ENV = 'BLOCKGATE_CONFIG';
 
-/** How a setting's value is read: a list of paths or globs, one path, or plain text. */
-export type SettingKind = 'paths' | 'path' | 'text';
+/** How a setting's value is read: a list of paths or globs, one path, a path or a PostgreSQL URL (a store), or plain text. */
+export type SettingKind = 'paths' | 'path' | 'store' | 'text';
 
 export interface SettingSpec {
   /** The key in blockgate.json. */
@@ -20,13 +20,13 @@ export interface SettingSpec {
 
 export const SETTINGS = [
   { key: 'blockers', flag: 'blockers', env: 'BLOCKGATE_BLOCKERS', kind: 'paths' },
-  { key: 'ledger', flag: 'ledger', env: 'BLOCKGATE_LEDGER', kind: 'path' },
+  { key: 'ledger', flag: 'ledger', env: 'BLOCKGATE_LEDGER', kind: 'store' },
   { key: 'trust', flag: 'trust', env: 'BLOCKGATE_TRUST', kind: 'path' },
   { key: 'catalog', flag: 'catalog', env: 'BLOCKGATE_CATALOG', kind: 'path' },
   { key: 'ledger_head', flag: 'ledger-head', env: 'BLOCKGATE_LEDGER_HEAD', kind: 'text' },
   { key: 'bundle', flag: 'bundle', env: 'BLOCKGATE_BUNDLE', kind: 'path' },
   { key: 'format', flag: 'format', env: 'BLOCKGATE_FORMAT', kind: 'text' },
-  { key: 'decision_log', flag: 'decision-log', env: 'BLOCKGATE_DECISION_LOG', kind: 'path' },
+  { key: 'decision_log', flag: 'decision-log', env: 'BLOCKGATE_DECISION_LOG', kind: 'store' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -6,7 +6,7 @@ import { BlockgateError, ERROR_CODES, problem, type DecisionLogCode, type Proble
 import { readTextFile } from '../load/files.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
 import { isPostgresUrl } from '../postgres/connect.js';
-import { readDecisionTable, type DecisionRow } from '../postgres/decision-log-table.js';
+import { readDecisionTable } from '../postgres/decision-log-table.js';
 import { compileValidator } from '../schema/ajv.js';
 import { GENESIS_PREV, recordHash, type DecisionLogRecord } from './record.js';
 
@@ -100,6 +100,9 @@ export function parseDecisionLogText(text: string, file: string): DecisionLogCon
   if (finalNewline) contents.pop();
   return parseDecisionLogLines(contents, file, finalNewline);
 }
+
+/** One row of a decision-log table (declared here, so the library's types never reach the database client's). */
+export interface DecisionRow { instance: string; seq: number; line: string }
 
 /**
  * A table's rows as one log: each instance's rows, in seq order, checked as a chain of their

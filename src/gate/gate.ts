@@ -13,7 +13,8 @@ import { prerequisitesMetAtOf } from '../engine/results.js';
 import { blockerInfosOf, decideCells, matrixCells, readinessOf, reportOf, rowsOf } from './matrix.js';
 import { whatIfReadinessOf } from './what-if.js';
 import { planTemplateOf } from './template.js';
-import { loadState, stateAtLedgerSeq, type LoadedState } from './state.js';
+import { baseOf, loadState, stateAtLedgerSeq, type LoadedState } from './state.js';
+import { fetchRemoteLedger } from '../ledger/store.js';
 import type {
   BlockerInfo, Decision, DecisionWithHead, GateOptions, MatrixCell, MatrixOptions, MatrixRow, Plan, PlanTemplate, PolicyInfo,
   ProgressListener, Readiness, ReadinessReport, Request, WhatIf, WhatIfOptions, WhatIfReadiness,
@@ -53,7 +54,8 @@ export class Gate {
    */
   async reload(): Promise<void> {
     const state = this.state;
-    this.state = typedErrors(() => loadState(state.options, state.bundle));
+    const fetched = await fetchRemoteLedger(state.options.ledger);
+    this.state = typedErrors(() => loadState(state.options, state.bundle, { fetched, base: baseOf(state) }));
   }
 
   /** A gate over the first `seq` ledger entries of this one's state (for replaying old decisions). */
@@ -149,10 +151,10 @@ export class Gate {
  * seal, unless `bundle` is one that readSealedBundle already checked (the CLI reads it once per run).
  */
 export async function openGate(options: GateOptions, bundle?: SealedBundle): Promise<Gate> {
-  return new Gate(typedErrors(() => {
-    const checked = checkedGateOptions(options);
-    return loadState(checked, checkedBundle(bundle, checked, 'openGate'));
-  }));
+  const checked = typedErrors(() => checkedGateOptions(options));
+  const given = typedErrors(() => checkedBundle(bundle, checked, 'openGate'));
+  const fetched = await fetchRemoteLedger(checked.ledger);
+  return new Gate(typedErrors(() => loadState(checked, given, { fetched })));
 }
 
 /** Runs a stage so that whatever it throws reaches the caller as a BlockgateError. */

@@ -18,6 +18,7 @@ import { appendEntries, type AppendResult } from '../ledger/append.js';
 import { DEFAULT_MAX_SKEW_MS, entryRefusals, idsAlreadyUsed, revokesWithoutEffect, type AppendCheckContext } from '../ledger/append-checks.js';
 import type { DraftEntry } from '../ledger/draft.js';
 import { loadTrust } from '../ledger/keys.js';
+import { isRemoteLedger, ledgerStore } from '../ledger/store.js';
 
 export interface CheckedAppendRequest {
   ledgerPath: string;
@@ -68,7 +69,8 @@ export async function appendChecked(req: CheckedAppendRequest): Promise<CheckedA
   const now = req.now ?? Date.now();
   const trust = req.trustFile === undefined ? null : loadTrust(req.trustFile);
   const privateKeyPem = readTextFile(req.keyFile, 'io');
-  const names = req.drafts.map((_, i) => req.names?.[i] ?? req.ledgerPath);
+  const ledgerName = ledgerStore(req.ledgerPath).name;
+  const names = req.drafts.map((_, i) => req.names?.[i] ?? ledgerName);
   const signer = { ledgerPath: req.ledgerPath, privateKeyPem, privateKeyFile: req.keyFile, keyId: req.keyId, trust, now, names };
 
   const state = await stateFor(req);
@@ -108,7 +110,7 @@ function nothingAppended(p: Problem): Problem {
  */
 async function stateFor(req: CheckedAppendRequest): Promise<LoadedState | null> {
   if (req.blockers === undefined || req.blockers.length === 0) return null;
-  const withLedger = req.dryRun === true && exists(req.ledgerPath);
+  const withLedger = req.dryRun === true && (isRemoteLedger(req.ledgerPath) || exists(req.ledgerPath));
   const gate = await openGate({
     blockers: [...req.blockers],
     ...(req.catalog === undefined ? {} : { catalog: req.catalog }),
@@ -130,7 +132,7 @@ function changesOf(state: LoadedState, entries: readonly AppendResult[], now: nu
   const cells: MatrixCell[] = targets.flatMap((target) => matrixAt(state.catalog, { at, target }, state.options.catalog).cells);
   const first = state.ledger.entries.length;
   const added: WorldEntry[] = entries.map((e, i) => ({
-    fields: e.entry as unknown as WorldEntry['fields'], auth: 'ok', line: first + i + 1, where: `${state.options.ledger ?? 'the ledger'} line ${first + i + 1}`,
+    fields: e.entry as unknown as WorldEntry['fields'], auth: 'ok', line: first + i + 1, where: `${state.options.ledger === undefined ? 'the ledger' : state.ledger.file} line ${first + i + 1}`,
   }));
   return { changes: whatIfOf(state, cells, at, added, []).changes, at: formatTime(at) };
 }

@@ -19,7 +19,7 @@ function put(name: string, text: string): string {
 }
 
 describe('the one loading sequence', () => {
-  it('stops at the first problem when opening, and lists every problem for validate, in the same order', () => {
+  it('stops at the first problem when opening, and lists every problem for validate, in the same order', async () => {
     const options = { blockers: [put('bad.json', '{')], catalog: put('catalog.json', '[]'), trust: put('trust.json', '{"keys": 1}') };
     const problems: Problem[] = [];
     const inputs = readInputs(options, collectInto(problems));
@@ -27,13 +27,13 @@ describe('the one loading sequence', () => {
     expect([inputs.catalog, inputs.trust]).toEqual([undefined, undefined]);
     expect(thrown(() => readInputs(options, stopAtFirst)).code).toBe('catalog-schema');
     expect(thrown(() => loadState(options)).code).toBe('catalog-schema');
-    expect(validateInputs(options).findings.map((f) => f.code)).toEqual(['catalog-schema', 'map-parse', 'trust-schema']);
+    expect((await validateInputs(options)).findings.map((f) => f.code)).toEqual(['catalog-schema', 'map-parse', 'trust-schema']);
   });
 
   it('a ledger with entries and no trust file is usage in both, never a decision', async () => {
     const options = { blockers: [MAP], ledger: FIX7.ledger };
     expect((await rejection(openGate(options))).code).toBe('usage');
-    expect(thrown(() => validateInputs(options)).code).toBe('usage');
+    expect((await rejection(validateInputs(options))).code).toBe('usage');
   });
 
   it('a clean load gives every part', () => {
@@ -51,7 +51,7 @@ describe('the policy bundle: read and checked once, then handed on', () => {
     const read = await openGate(FIX7);
     expect(given.check({ action: 'apply', environment: 'production', at: AT })).toEqual(read.check({ action: 'apply', environment: 'production', at: AT }));
     expect(given.loaded.bundle).toBe(bundle);
-    expect(validateInputs(FIX7, bundle)).toEqual(validateInputs(FIX7));
+    expect(await validateInputs(FIX7, bundle)).toEqual(await validateInputs(FIX7));
   });
 
   it('refuses a look-alike bundle (never run unchecked) and a bundle beside a bundleDir', async () => {
@@ -59,7 +59,7 @@ describe('the policy bundle: read and checked once, then handed on', () => {
     const e = await rejection(openGate(FIX7, { wasm, seal } as unknown as SealedBundle));
     expect([e.code, e.message]).toEqual(['usage', 'openGate: the bundle must be one returned by readSealedBundle, not an object']);
     expect((await rejection(openGate({ ...FIX7, bundleDir: DEFAULT_BUNDLE_DIR }, readSealedBundle()))).message).toBe('openGate: give a bundle or bundleDir, not both');
-    expect(thrown(() => validateInputs(FIX7, { wasm, seal } as unknown as SealedBundle)).code).toBe('usage');
+    expect((await rejection(validateInputs(FIX7, { wasm, seal } as unknown as SealedBundle))).code).toBe('usage');
   });
 
   it('a reload re-reads the inputs but keeps the bundle checked when the gate opened', async () => {

@@ -7,7 +7,9 @@ import type { StdinReader } from '../load/files.js';
 import { loadCatalog, type Catalog } from '../inputs/catalog.js';
 import { readHypotheticalInput } from '../inputs/hypothetical.js';
 import { loadTrust, type Trust } from '../ledger/keys.js';
-import { readLedger, parseHypotheticalText, type Ledger } from '../ledger/ledger.js';
+import { parseHypotheticalText, parseLedgerTextFrom, type Ledger, type LedgerBase } from '../ledger/ledger.js';
+import { isRemoteLedger, type FetchedLedger } from '../ledger/store.js';
+import { readTextFile } from '../load/files.js';
 import { parseHead, requireHead } from '../ledger/head.js';
 import { buildWorld, type HypotheticalRevoke, type World, type WorldEntry } from '../engine/world.js';
 import { readSealedBundle, type SealedBundle } from '../engine/bundle.js';
@@ -23,6 +25,8 @@ export interface LoadedState {
   blockers: BlockerSet;
   trust: Trust | null;
   ledger: Ledger;
+  /** The text the ledger was read from: a later load that only adds lines reads on from here. */
+  ledgerText: string;
   engine: Engine;
 }
 
@@ -42,14 +46,17 @@ export const stopAtFirst: ProblemHandling = {
   },
 };
 
-/** Every input problem is kept in `into`; anything else (usage, the bundle, a bug) still throws. */
+/**
+ * Every input problem is kept in `into`; anything else (usage, the bundle, an input that cannot
+ * be reached at all, a bug) still throws.
+ */
 export function collectInto(into: Problem[]): ProblemHandling {
   return {
     step: (run) => {
       try {
         return run();
       } catch (e) {
-        if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'bundle-seal' || e.code === 'internal') throw e;
+        if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'bundle-seal' || e.code === 'io' || e.code === 'internal') throw e;
         into.push(...e.problems);
         return undefined;
       }
@@ -66,6 +73,8 @@ export interface Inputs {
   blockers: BlockerSet;
   trust: Trust | null | undefined;
   ledger: Ledger | undefined;
+  /** The text the ledger was read from ('' without a ledger). */
+  ledgerText: string;
   /** Signatures are checked (no insecureNoVerify). */
   verify: boolean;
 }
@@ -76,8 +85,18 @@ function emptyLedger(): Ledger {
   return { file: '(no ledger)', entries: [], head: null, verified: true };
 }
 
+/**
+ * Where the loading sequence gets the ledger's text: a file is read in the sequence; a remote
+ * ledger (PostgreSQL) must have been fetched ahead (`fetched`). `base` is a ledger read before:
+ * when the text only adds lines to its text, only those are read and verified.
+ */
+export interface LedgerSource {
+  fetched?: FetchedLedger | undefined;
+  base?: LedgerBase | undefined;
+}
+
 /** The one loading sequence: catalog, maps, trust, ledger, its pinned head, then the trust it needs. */
-export function readInputs(options: GateOptions, problems: ProblemHandling): Inputs {
+export function readInputs(options: GateOptions, problems: ProblemHandling, source: LedgerSource = {}): Inputs {
   const catalog = problems.step(() => loadCatalog(options.catalog));
   const files = problems.step(() => expandMapPatterns(options.blockers));
   let blockers = NO_BLOCKERS;
@@ -90,11 +109,30 @@ export function readInputs(options: GateOptions, problems: ProblemHandling): Inp
   const trust = trustFile === undefined ? null : problems.step(() => loadTrust(trustFile));
   const verify = !options.insecureNoVerify;
   const ledgerFile = options.ledger;
-  const ledger = ledgerFile === undefined ? emptyLedger() : problems.step(() => readLedger(ledgerFile, trust ?? null, { verify }));
+  let ledgerText = '';
+  const ledger = ledgerFile === undefined ? emptyLedger() : problems.step(() => {
+    const { text, name } = ledgerTextOf(ledgerFile, source.fetched);
+    const read = parseLedgerTextFrom(text, name, trust ?? null, { verify }, source.base);
+    ledgerText = text;
+    return read;
+  });
   const pinned = options.ledgerHead;
   if (ledger !== undefined && pinned !== undefined) problems.step(() => requireHead(ledger, parseHead(pinned)));
   if (ledger !== undefined) requireTrustFor(ledger, verify, trustFile !== undefined);
-  return { catalog, blockers, trust, ledger, verify };
+  return { catalog, blockers, trust, ledger, ledgerText, verify };
+}
+
+/** The ledger's text: the one fetched ahead, else the file read now. */
+function ledgerTextOf(locator: string, fetched: FetchedLedger | undefined): { text: string; name: string } {
+  if (fetched !== undefined) {
+    if ('error' in fetched) throw fetched.error;
+    return fetched.snapshot;
+  }
+  if (isRemoteLedger(locator)) {
+    // Only the library's own modules load; each of them fetches a remote ledger first.
+    throw new BlockgateError('internal', 'a PostgreSQL ledger was not read ahead of the load');
+  }
+  return { text: readTextFile(locator, 'ledger-schema'), name: locator };
 }
 
 /** Signatures cannot be checked without a trust file: a ledger with entries then needs one. */
@@ -114,14 +152,19 @@ function mapSource(options: GateOptions): { stdin?: StdinReader } {
  * Loads and checks every input; the first problem is thrown. The bundle is read from bundleDir
  * unless one already checked is given (a reload keeps the gate's).
  */
-export function loadState(given: GateOptions, bundle?: SealedBundle): LoadedState {
+export function loadState(given: GateOptions, bundle?: SealedBundle, source: LedgerSource = {}): LoadedState {
   const options = checkedGateOptions(given);
   const policy = bundle ?? readSealedBundle(options.bundleDir, { keyFile: options.bundleKey });
-  const { catalog, blockers, trust, ledger, verify } = readInputs(options, stopAtFirst);
+  const { catalog, blockers, trust, ledger, ledgerText, verify } = readInputs(options, stopAtFirst, source);
   // stopAtFirst throws on every failed step, so nothing is missing; if it were, nothing is decided.
   if (catalog === undefined || trust === undefined || ledger === undefined) throw new BlockgateError('internal', 'an input was not loaded');
   const engine = Engine.open(worldOf(catalog, blockers, trust, entriesOf(ledger), verify), policy);
-  return { options, bundle: policy, catalog, blockers, trust, ledger, engine };
+  return { options, bundle: policy, catalog, blockers, trust, ledger, ledgerText, engine };
+}
+
+/** What a reload of `state` reads on from: its ledger, its text and the trust it was verified with. */
+export function baseOf(state: LoadedState): LedgerBase {
+  return { ledger: state.ledger, text: state.ledgerText, trust: state.trust };
 }
 
 /** The ledger's entries as the policy's world takes them. */
@@ -161,7 +204,9 @@ export function stateAtLedgerSeq(state: LoadedState, seq: number): LoadedState {
   const last = entries.at(-1);
   const ledger: Ledger = { ...state.ledger, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null };
   const engine = Engine.open(worldOf(state.catalog, state.blockers, state.trust, entriesOf(ledger), ledger.verified), state.bundle);
-  return { ...state, ledger, engine };
+  // A valid ledger holds one entry per line, so its first `seq` lines are this ledger's text.
+  const ledgerText = seq === 0 ? '' : `${state.ledgerText.split('\n').slice(0, seq).join('\n')}\n`;
+  return { ...state, ledger, ledgerText, engine };
 }
 
 /**

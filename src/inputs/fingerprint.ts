@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expandMapPatterns } from './maps.js';
+import { isPostgresUrl } from '../load/locator.js';
 
 /** The input paths of a gate's options (the blocker map patterns, and the other files). */
 export interface InputPaths {
@@ -21,7 +22,9 @@ export function inputFiles(options: InputPaths): string[] {
   } catch {
     // A pattern matching nothing is the invalid state itself; its directory is still watched.
   }
-  const others = [options.ledger, options.trust, options.catalog].filter((f): f is string => f !== undefined);
+  // A ledger in a database is not a file: its follower (../postgres/ledger-follow.ts) watches it.
+  const ledger = options.ledger !== undefined && isPostgresUrl(options.ledger) ? undefined : options.ledger;
+  const others = [ledger, options.trust, options.catalog].filter((f): f is string => f !== undefined);
   return [...maps, ...others].map((f) => resolve(f));
 }
 

@@ -12,7 +12,8 @@ import { canonicalJson } from '../schema/canonical.js';
 import type { DraftEntry } from './draft.js';
 import { loadPrivateKey, loadTrust, samePublicKey, signEntry, type Trust } from './keys.js';
 import { GENESIS_PREV, type Ledger, type LedgerHead, type VerifiedEntry } from './ledger.js';
-import { appendEntriesToLedgerFile, previewLedgerAppend, type LedgerAppend } from './ledger-file.js';
+import type { LedgerAppend } from './ledger-file.js';
+import { ledgerStore } from './store.js';
 
 export interface AppendRequest {
   ledgerPath: string;
@@ -41,7 +42,8 @@ const ENVELOPE_FIELDS = ['seq', 'prev', 'sig'] as const;
 
 export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
   const [stored] = await appendEntries({ ...req, drafts: [req.draft] });
-  if (!stored) throw new BlockgateError('internal', `${req.ledgerPath}: the appended entry was not read back`, { file: req.ledgerPath });
+  const name = ledgerStore(req.ledgerPath).name;
+  if (!stored) throw new BlockgateError('internal', `${name}: the appended entry was not read back`, { file: name });
   return stored;
 }
 
@@ -59,22 +61,23 @@ export interface AppendManyRequest extends Omit<AppendRequest, 'draft'> {
 }
 
 export async function appendEntries(req: AppendManyRequest): Promise<AppendResult[]> {
-  const { drafts, privateKey } = completeDrafts(req);
+  const store = ledgerStore(req.ledgerPath);
+  const { drafts, privateKey } = completeDrafts(req, store.name);
   const append: LedgerAppend = {
     check: req.check === undefined ? undefined : (current) => req.check?.(current, drafts),
     next: drafts.map((fields) => (head: LedgerHead | null) => signedNext(fields, head, privateKey)),
     verify: req.verify,
   };
   const stored = req.dryRun === true
-    ? await previewLedgerAppend(req.ledgerPath, append)
-    : await appendEntriesToLedgerFile(req.ledgerPath, append, { lockTimeoutMs: req.lockTimeoutMs });
+    ? await store.preview(append)
+    : await store.append(append, { lockTimeoutMs: req.lockTimeoutMs });
   return stored.map((s) => ({ entry: s.entry, hash: s.hash }));
 }
 
 /** The drafts completed (completeDraft) and the key to sign with, read once. */
-function completeDrafts(req: AppendManyRequest): { drafts: DraftEntry[]; privateKey: KeyObject } {
+function completeDrafts(req: AppendManyRequest, ledgerName: string): { drafts: DraftEntry[]; privateKey: KeyObject } {
   const privateKey = loadPrivateKey(req.privateKeyPem, req.privateKeyFile ?? 'the private key');
-  const drafts = req.drafts.map((draft, i) => completeDraft(req, draft, privateKey, req.names?.[i] ?? req.ledgerPath));
+  const drafts = req.drafts.map((draft, i) => completeDraft(req, draft, privateKey, req.names?.[i] ?? ledgerName));
   return { drafts, privateKey };
 }
 

@@ -56,20 +56,20 @@ describe('ledger head pinning', () => {
 });
 
 describe('readHead (ledger head)', () => {
-  it('the head of a ledger verified whole, with or without a trust file', () => {
+  it('the head of a ledger verified whole, with or without a trust file', async () => {
     const expected = { head: formatHead(full.head), seq: 6, hash: full.head!.hash, entries: 6 };
-    expect(readHead({ ledger: FIX7 })).toEqual(expected);
-    expect(readHead({ ledger: FIX7, trust: TRUST })).toEqual(expected);
+    expect(await readHead({ ledger: FIX7 })).toEqual(expected);
+    expect(await readHead({ ledger: FIX7, trust: TRUST })).toEqual(expected);
   });
 
-  it('an empty ledger has seq 0 and 64 zeros; standard input is read for -', () => {
-    expect(readHead({ ledger: '-', stdin: () => '' })).toEqual({ head: `0:${GENESIS_PREV}`, seq: 0, hash: GENESIS_PREV, entries: 0 });
-    expect(readHead({ ledger: '-', stdin: () => text }).seq).toBe(6);
+  it('an empty ledger has seq 0 and 64 zeros; standard input is read for -', async () => {
+    expect(await readHead({ ledger: '-', stdin: () => '' })).toEqual({ head: `0:${GENESIS_PREV}`, seq: 0, hash: GENESIS_PREV, entries: 0 });
+    expect((await readHead({ ledger: '-', stdin: () => text })).seq).toBe(6);
   });
 
-  it('refuses a ledger whose chain is broken, naming (stdin) and the line', () => {
+  it('refuses a ledger whose chain is broken, naming (stdin) and the line', async () => {
     const edited = text.replace(lines[1]!, lines[1]!.replace('"seq":2', '"seq":7'));
-    const [code, message] = codeOf(() => readHead({ ledger: '-', stdin: () => edited }));
+    const [code, message] = await readHead({ ledger: '-', stdin: () => edited }).then(() => ['none', ''], (e: BlockgateError) => [e.code, e.message]);
     expect(code).toBe('ledger-sequence');
     expect(message).toMatch(/^\(stdin\) line 2: /);
   });

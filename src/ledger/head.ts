@@ -4,6 +4,7 @@
 import { BlockgateError } from '../errors.js';
 import { readInput, type StdinReader } from '../load/files.js';
 import { parseTrustText } from './keys.js';
+import { isRemoteLedger, ledgerStore } from './store.js';
 import { GENESIS_PREV, parseLedgerText, type Ledger, type LedgerHead } from './ledger.js';
 
 /** "SEQ:HASH", as `ledger head` prints it. */
@@ -23,10 +24,12 @@ export interface HeadSources {
 export type HeadReport = { head: string; seq: number; hash: string; entries: number };
 
 /** The head of a ledger, read and verified whole first: the chain is what the head vouches for. */
-export function readHead(sources: HeadSources): HeadReport {
+export async function readHead(sources: HeadSources): Promise<HeadReport> {
   const trustInput = sources.trust !== undefined ? readInput(sources.trust, 'trust-parse', sources.stdin) : undefined;
   const trust = trustInput !== undefined ? parseTrustText(trustInput.text, trustInput.name) : null;
-  const { text, name } = readInput(sources.ledger, 'ledger-schema', sources.stdin);
+  const { text, name } = isRemoteLedger(sources.ledger)
+    ? await ledgerStore(sources.ledger).read()
+    : readInput(sources.ledger, 'ledger-schema', sources.stdin);
   const ledger = parseLedgerText(text, name, trust, { verify: trust !== null });
   return { head: formatHead(ledger.head), seq: ledger.head?.seq ?? 0, hash: ledger.head?.hash ?? GENESIS_PREV, entries: ledger.entries.length };
 }

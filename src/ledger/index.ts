@@ -6,3 +6,4 @@ export { buildDraft, readDraft, readDrafts, type DraftEntry, type DraftFlags } f
 export { readHead, type HeadReport, type HeadSources } from './head.js';
 export { generateKeyFiles, type KeygenRequest, type KeygenResult } from './keygen.js';
 export { verifyLedger } from './verify.js';
+export { exportLedger, importLedger, initLedger, ledgerStore, type LedgerStore, type LedgerSnapshot } from './store.js';

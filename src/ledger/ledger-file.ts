@@ -69,8 +69,11 @@ export async function previewLedgerAppend(file: string, append: LedgerAppend): P
   return nextLedgerText(readExistingLedger(target, file), file, append).stored;
 }
 
-/** The ledger text after the entries, and the entries as read back from it. */
-function nextLedgerText(before: string, file: string, append: LedgerAppend): { after: string; stored: VerifiedEntry[] } {
+/**
+ * The ledger text after the entries, and the entries as read back from it: what every store
+ * (this file, a PostgreSQL table) writes, made and checked in one place.
+ */
+export function nextLedgerText(before: string, file: string, append: LedgerAppend): { after: string; stored: VerifiedEntry[] } {
   const current = parseLedgerText(before, file, null, { verify: false });
   append.check?.(current);
   let head = current.head;
@@ -163,4 +166,48 @@ async function resolveLedgerPath(file: string): Promise<string> {
     throw new BlockgateError('io', `${file}: ${kindOf(st)}, not a ledger file; nothing was appended`, { file });
   }
   return path;
+}
+
+/**
+ * `ledger init` for a file: an empty ledger file where there is none (through links, refusing
+ * one to nowhere, as an append does); a file already there must read as a ledger and is kept.
+ */
+export async function initLedgerFile(file: string, opts: LedgerFileOptions = {}): Promise<{ created: boolean }> {
+  const target = await resolveLedgerPath(file);
+  return withFileLock(target, async (lock) => {
+    if (present(target)) {
+      parseLedgerText(readExistingLedger(target, file), file, null, { verify: false });
+      return { created: false };
+    }
+    await lock.assertHeld();
+    await replaceFile(target, '', { file, what: 'the ledger' });
+    return { created: true };
+  }, { what: 'the ledger', timeoutMs: opts.lockTimeoutMs });
+}
+
+/**
+ * `ledger import` for a file: `text` (read whole as a ledger first) becomes the ledger, which
+ * must be missing or empty; one holding entries is refused and left as it was.
+ */
+export async function importIntoLedgerFile(file: string, text: string, from: string, opts: LedgerFileOptions = {}): Promise<{ entries: number }> {
+  const ledger = parseLedgerText(text, from, null, { verify: false });
+  const target = await resolveLedgerPath(file);
+  return withFileLock(target, async (lock) => {
+    if (readExistingLedger(target, file) !== '') {
+      throw new BlockgateError('io', `${file}: the ledger already holds entries; import loads a ledger only into an empty one, so nothing was imported`, { file });
+    }
+    await lock.assertHeld();
+    await replaceFile(target, text, { file, what: 'the ledger' });
+    return { entries: ledger.entries.length };
+  }, { what: 'the ledger', timeoutMs: opts.lockTimeoutMs });
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioError(path, 'cannot look at the ledger', e);
+  }
 }

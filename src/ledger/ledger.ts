@@ -49,12 +49,45 @@ export function readLedger(path: string, trust: Trust | null, opts: ReadLedgerOp
   return parseLedgerText(readTextFile(path, 'ledger-schema'), path, trust, opts);
 }
 
+/** A ledger read before and the text it was read from: a later text that only adds lines is read on from it. */
+export interface LedgerBase {
+  ledger: Ledger;
+  text: string;
+  trust: Trust | null;
+}
+
+/**
+ * parseLedgerText, but when `text` is `base`'s text with lines added (same name, same trust,
+ * same verify), only the added lines are read and verified, chained onto base's head: what
+ * a server does on each append. Any other change (a line edited, removed, the trust changed)
+ * reads the whole text again.
+ */
+export function parseLedgerTextFrom(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, base: LedgerBase | undefined): Ledger {
+  if (base !== undefined && base.ledger.file === file && base.ledger.verified === opts.verify && sameTrust(base.trust, trust)
+    && (base.text === '' || base.text.endsWith('\n')) && text.startsWith(base.text)) {
+    return parseLedgerText(text.slice(base.text.length), file, trust, opts, base.ledger);
+  }
+  return parseLedgerText(text, file, trust, opts);
+}
+
+/** The same keys (id, role, principal, public key): every entry's authenticity is then the same. */
+function sameTrust(a: Trust | null, b: Trust | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.keys.size !== b.keys.size) return false;
+  for (const [id, key] of a.keys) {
+    const other = b.keys.get(id);
+    if (other === undefined || other.role !== key.role || other.normalisedRole !== key.normalisedRole
+      || other.principal !== key.principal || !other.publicKey.equals(key.publicKey)) return false;
+  }
+  return true;
+}
+
 /**
  * Checks a whole ledger text. Throws BlockgateError listing every integrity problem, in line
  * order. With verify and no trust, no key is known, so every entry is 'unknown-key'.
  */
-export function parseLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions): Ledger {
-  const { ledger, problems } = inspectLedgerText(text, file, trust, opts);
+export function parseLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, after?: Ledger): Ledger {
+  const { ledger, problems } = inspectLedgerText(text, file, trust, opts, after);
   if (problems.length > 0) throw BlockgateError.fromProblems(problems);
   return ledger;
 }
@@ -69,15 +102,21 @@ export interface LedgerInspection {
 /**
  * The whole picture of a ledger, valid or not: `ledger verify` reports a broken chain and the
  * bad signature of the edited line beside it. Decisions use parseLedgerText, which refuses.
+ *
+ * With `after`, `text` holds only the lines that follow that ledger (valid, read with the same
+ * trust and verify): only they are read and verified, chained onto its head, their ids checked
+ * against its ids, numbered after its lines; the result is the whole ledger.
  */
-export function inspectLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions): LedgerInspection {
-  const lines = readLines(text, file, validateLedgerEntry);
-  const firstOf = firstOccurrences(lines);
+export function inspectLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, after?: Ledger): LedgerInspection {
+  const lines = readLines(text, file, validateLedgerEntry, after?.entries.length ?? 0);
+  const firstOf = firstOccurrences(lines, after);
   const problems: Problem[] = [];
-  const entries: VerifiedEntry[] = [];
+  const entries: VerifiedEntry[] = after === undefined ? [] : [...after.entries];
   // The entry line before this one; `seq`/`hash` are undefined when it could not be read, and
   // then this line's sequence and chain are not checked (that line's fault is reported already).
-  let previous: { line: number; seq: number | undefined; hash: string | undefined } | null = null;
+  const last = after?.entries.at(-1);
+  let previous: { line: number; seq: number | undefined; hash: string | undefined } | null =
+    last === undefined ? null : { line: last.line, seq: last.entry.seq, hash: last.hash };
 
   for (const { line, value, schemaOk, problems: own } of lines) {
     problems.push(...own);
@@ -133,8 +172,8 @@ export function inspectLedgerText(text: string, file: string, trust: Trust | nul
     }
   }
 
-  const last = entries.at(-1);
-  return { ledger: { file, entries, head: last ? { seq: last.entry.seq, hash: last.hash } : null, verified: opts.verify }, problems };
+  const head = entries.at(-1);
+  return { ledger: { file, entries, head: head ? { seq: head.entry.seq, hash: head.hash } : null, verified: opts.verify }, problems };
 }
 
 /**
@@ -216,13 +255,13 @@ interface LineRecord {
  * validates each line. Faults are reported, and the line is still read (without its CR) so
  * that later checks can run and every problem is listed.
  */
-function readLines(text: string, file: string, validate: (doc: ParsedJson, file: string) => Problem[]): LineRecord[] {
+function readLines(text: string, file: string, validate: (doc: ParsedJson, file: string) => Problem[], lineOffset = 0): LineRecord[] {
   if (text === '') return [];
   const contents = text.split('\n');
   const finalNewline = contents.at(-1) === '';
   if (finalNewline) contents.pop();
   return contents.map((content, i) => {
-    const line = i + 1;
+    const line = lineOffset + i + 1;
     const problems: Problem[] = [];
     if (content.trim() === '') {
       problems.push(problem('ledger-schema', file, line,
@@ -241,7 +280,7 @@ function readLines(text: string, file: string, validate: (doc: ParsedJson, file:
     }
     let doc: ParsedJson;
     try {
-      doc = parseJson(body, file, { code: 'ledger-schema', lineOffset: i });
+      doc = parseJson(body, file, { code: 'ledger-schema', lineOffset: lineOffset + i });
     } catch (e) {
       if (!(e instanceof BlockgateError)) throw e;
       problems.push(e.toProblem());
@@ -258,9 +297,10 @@ function readLines(text: string, file: string, validate: (doc: ParsedJson, file:
   });
 }
 
-/** The first line (and type) of every id, for duplicate and revoke checks. */
-function firstOccurrences(lines: LineRecord[]): Map<string, Occurrence> {
+/** The first line (and type) of every id, for duplicate and revoke checks; `after`'s entries come first. */
+function firstOccurrences(lines: LineRecord[], after?: Ledger): Map<string, Occurrence> {
   const out = new Map<string, Occurrence>();
+  for (const { entry, line } of after?.entries ?? []) if (!out.has(entry.id)) out.set(entry.id, { line, type: entry.type });
   for (const { line, value } of lines) {
     if (typeof value !== 'object') continue;
     if (typeof value.id === 'string' && !out.has(value.id)) out.set(value.id, { line, type: value.type });

@@ -33,7 +33,7 @@ async function ledgerOf(entries: Array<{ draft: DraftEntry; key?: 'stranger' }>)
 describe('verifyLedger', () => {
   it('a whole ledger of authentic entries is valid, with its head', async () => {
     const { ledger, trust } = await ledgerOf([{ draft: grant('G-1') }, { draft: grant('G-2') }]);
-    const report = verifyLedger(ledger, trust);
+    const report = await verifyLedger(ledger, trust);
     expect(report).toEqual({
       subject: 'ledger verify', valid: true, findings: [],
       facts: { entries: 2, head: formatHead(readLedger(ledger, null, { verify: false }).head) },
@@ -42,7 +42,7 @@ describe('verifyLedger', () => {
 
   it('an entry of an unknown key or of another role is a finding naming its line; the chain is whole, so the head stays', async () => {
     const { ledger, trust } = await ledgerOf([{ draft: grant('G-1') }, { draft: grant('G-2'), key: 'stranger' }, { draft: grant('G-3', { role: 'operator' }) }]);
-    const report = verifyLedger(ledger, trust);
+    const report = await verifyLedger(ledger, trust);
     expect(report.valid).toBe(false);
     expect(report.findings).toEqual([
       { severity: 'error', code: 'unknown-key', message: `${ledger} line 2: grant G-2 (key stranger-1) will be ignored: its key is not in the trust file` },
@@ -54,7 +54,7 @@ describe('verifyLedger', () => {
   it('an edited line: its failed signature and the broken chain after it, in line order, and no head', async () => {
     const { ledger, trust } = await ledgerOf([{ draft: grant('G-1') }, { draft: grant('G-2') }, { draft: grant('G-3') }]);
     writeFileSync(ledger, readFileSync(ledger, 'utf8').replace('"id":"G-2","type":"grant","role":"owner"', '"id":"G-2","type":"grant","role":"OWNER"'));
-    const report = verifyLedger(ledger, trust);
+    const report = await verifyLedger(ledger, trust);
     expect(report.findings.map((f) => [f.code, f.message.slice(0, ledger.length + 7)])).toEqual([
       ['ledger-signature', `${ledger} line 2`],
       ['ledger-chain', `${ledger} line 3`],
@@ -64,14 +64,14 @@ describe('verifyLedger', () => {
 
   it('a ledger that cannot be read is a finding; a trust file that cannot be read is an error', async () => {
     const { ledger, trust } = await ledgerOf([]);
-    expect(verifyLedger(ledger, trust)).toEqual({
+    expect(await verifyLedger(ledger, trust)).toEqual({
       subject: 'ledger verify', valid: false,
       findings: [{ severity: 'error', code: 'ledger-schema', message: `${ledger}: not found` }],
       facts: { entries: null, head: null },
     });
     let error: unknown;
     try {
-      verifyLedger(ledger, `${trust}.missing`);
+      await verifyLedger(ledger, `${trust}.missing`);
     } catch (e) {
       error = e;
     }

@@ -3,11 +3,11 @@
 // is reported, here and by `validate`.
 
 import { BlockgateError } from '../errors.js';
-import { readTextFile } from '../load/files.js';
 import type { Finding, Report } from '../findings.js';
 import { formatHead } from './head.js';
 import { loadTrust } from './keys.js';
 import { inspectLedgerText, type Ledger, type VerifiedEntry } from './ledger.js';
+import { ledgerStore } from './store.js';
 
 const IGNORED_BECAUSE = {
   'unknown-key': 'its key is not in the trust file',
@@ -24,24 +24,28 @@ export function inauthenticFinding(ledgerFile: string, e: VerifiedEntry): Findin
 }
 
 /** The report of `ledger verify`: valid when the ledger is whole and every entry authentic. */
-export function verifyLedger(ledgerPath: string, trustPath: string): Report {
+export async function verifyLedger(ledgerPath: string, trustPath: string): Promise<Report> {
   const trust = loadTrust(trustPath);
+  const store = ledgerStore(ledgerPath);
+  const ledgerName = store.name;
   const findings: Array<{ finding: Finding; line: number | undefined }> = [];
   const add = (finding: Finding, line: number | undefined) => findings.push({ finding, line });
   let ledger: Ledger | undefined;
   let intact = false;
   try {
-    const inspection = inspectLedgerText(readTextFile(ledgerPath, 'ledger-schema'), ledgerPath, trust, { verify: true });
+    const { text, name } = await store.read();
+    const inspection = inspectLedgerText(text, name, trust, { verify: true });
     ledger = inspection.ledger;
     intact = inspection.problems.length === 0;
     for (const p of inspection.problems) add({ severity: 'error', code: p.code, message: p.message }, p.line);
   } catch (e) {
-    if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'internal') throw e;
+    // A ledger that cannot be reached (io: a database down) is no verdict on the ledger: exit 1.
+    if (!(e instanceof BlockgateError) || e.code === 'usage' || e.code === 'internal' || e.code === 'io') throw e;
     for (const p of e.problems) add({ severity: 'error', code: p.code, message: p.message }, p.line);
   }
   // Signatures too, even on a broken chain: the edited line is the one whose signature fails.
   for (const entry of ledger?.entries ?? []) {
-    const finding = inauthenticFinding(ledgerPath, entry);
+    const finding = inauthenticFinding(ledgerName, entry);
     if (finding) add(finding, entry.line);
   }
   // Stable: problems of one line keep the order they were found in.

@@ -11,6 +11,7 @@ import { buildApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { LiveGate, type GateStatus } from '../live-gate.js';
 import { fingerprint } from '../inputs/fingerprint.js';
 import { watchInputs, type WatchOptions } from './watch.js';
+import { followRemoteLedger } from '../ledger/store.js';
 
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 
@@ -69,12 +70,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (opts.debounceMs !== undefined) watchOptions.debounceMs = opts.debounceMs;
   if (opts.pollMs !== undefined) watchOptions.pollMs = opts.pollMs;
   const watcher = watchInputs(opts.gate, () => report(live.reload()), watchOptions);
+  // A ledger in a database is followed on its own; each change it hands on is loaded at once.
+  const follower = followRemoteLedger(opts.gate.ledger, { name: gate.loaded.ledger.file, text: gate.loaded.ledgerText },
+    (fetched) => report(live.reload(Date.now(), fetched)));
 
   const host = opts.host ?? DEFAULT_HOST;
   try {
     await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
   } catch (e) {
     watcher.close();
+    await follower?.close();
     await app.close();
     const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
     throw new BlockgateError('io', `cannot listen on ${host}:${opts.port ?? DEFAULT_PORT}: ${why}`);
@@ -92,6 +97,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         watcher.close();
+        await follower?.close();
         await app.close();
         await decisionLog?.close();
       })();

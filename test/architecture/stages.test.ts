@@ -15,7 +15,7 @@ const STAGES: ReadonlyArray<readonly [stage: string, paths: readonly string[]]> 
   ['validation and normalisation', ['schema']],
   ['the inputs, read and validated', ['inputs', 'config']],
   ['file writes and locks', ['fs']],
-  ['ledger verification', ['ledger']],
+  ['ledger verification, and the stores it is kept in (a file, PostgreSQL)', ['ledger', 'postgres']],
   ['policy input and the engine', ['engine', 'rules']],
   ['the decision', ['gate']],
   ['the decision log', ['decision-log']],

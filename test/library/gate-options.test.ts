@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockgateError, openGate, validateInputs, type GateOptions, type Request } from '../../src/index.js';
 import { EARLIEST_TIME, LATEST_TIME } from '../../src/schema/time.js';
 import { ROOT } from '../support/cli.js';
-import { thrown } from '../support/thrown.js';
+import { rejection, thrown } from '../support/thrown.js';
 
 const MAP = `${ROOT}fixtures/fix7/production-readiness-blocker-map.json`;
 const FIX7 = { blockers: [MAP], ledger: `${ROOT}fixtures/fix7/grants.jsonl`, trust: `${ROOT}fixtures/trust.test-only.json` };
@@ -108,11 +108,11 @@ describe('openGate options', () => {
     expect(gate.check(APPLY).allowed).toBe(false);
   });
 
-  it('validateInputs checks its options the same way', () => {
-    const e = thrown(() => validateInputs({ blockers: 'maps/*.json' } as unknown as GateOptions));
+  it('validateInputs checks its options the same way', async () => {
+    const e = await rejection(validateInputs({ blockers: 'maps/*.json' } as unknown as GateOptions));
     expect(e.code).toBe('usage');
     expect(e.message).toContain('validateInputs options: blockers must be an array of strings');
-    expect(thrown(() => validateInputs({ ...FIX7, insecureNoVerify: 'false' } as unknown as GateOptions)).code).toBe('usage');
+    expect((await rejection(validateInputs({ ...FIX7, insecureNoVerify: 'false' } as unknown as GateOptions))).code).toBe('usage');
   });
 });
 
@@ -134,8 +134,8 @@ describe('stdin for a blockers entry "-"', () => {
     expect(first.denials.map((d) => d.source)).toEqual(['(stdin)']);
   });
 
-  it('validateInputs reads it too', () => {
-    const report = validateInputs({ blockers: ['-'], stdin: () => readFileSync(MAP, 'utf8') });
+  it('validateInputs reads it too', async () => {
+    const report = await validateInputs({ blockers: ['-'], stdin: () => readFileSync(MAP, 'utf8') });
     expect(report.facts.blockers).toBe(7);
   });
 });

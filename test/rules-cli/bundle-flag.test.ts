@@ -157,7 +157,7 @@ describe('the library: openGate and validateInputs with bundleDir and bundleKey'
     const decision = gate.check({ action: 'real-run', environment: 'staging', at: ALLOWED.at(-1)! });
     expect(decision.allowed).toBe(false);
     expect(decision.policy.revision).toBe(revision);
-    expect(validateInputs({ ...FIX7, bundleDir: signed, bundleKey: publicKey }).valid).toBe(true);
+    expect((await validateInputs({ ...FIX7, bundleDir: signed, bundleKey: publicKey })).valid).toBe(true);
   });
 
   it('refuses an unsigned or wrongly signed bundle under bundleKey, and a checked bundle beside bundleKey', async () => {

@@ -1,3 +1,4 @@
+import { isPostgresUrl, redactedUrl } from '../../postgres/connect.js';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { resolveConfig, type EffectiveConfig } from '../../config/config.js';
@@ -53,9 +54,14 @@ export function configView(config: EffectiveConfig): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const { key } of SETTINGS) {
     const setting = config.settings[key as SettingKey];
-    settings[key] = setting === undefined ? null : { value: setting.value, ...setting.source, where: describeSource(setting.source) };
+    settings[key] = setting === undefined ? null : { value: shownValue(setting.value), ...setting.source, where: describeSource(setting.source) };
   }
   return { config_file: config.file === null ? null : { path: config.file.path, found_by: config.file.origin }, settings };
+}
+
+/** A value as printed: a PostgreSQL URL without its password. */
+function shownValue<T>(value: T): T | string {
+  return typeof value === 'string' && isPostgresUrl(value) ? redactedUrl(value) : value;
 }
 
 const FOUND_BY = { flag: '--config', env: 'BLOCKGATE_CONFIG', search: 'found from the working directory' } as const;
@@ -68,7 +74,7 @@ function configText(config: EffectiveConfig): string {
   const rows = SETTINGS.map(({ key }) => {
     const setting = config.settings[key as SettingKey];
     if (setting === undefined) return `${key.padEnd(width)}  (not set)`;
-    const value = Array.isArray(setting.value) ? setting.value.join(' ') : setting.value;
+    const value = Array.isArray(setting.value) ? setting.value.join(' ') : shownValue(setting.value);
     return `${key.padEnd(width)}  ${value}  (from ${describeSource(setting.source)})`;
   });
   return `${[file, ...rows].join('\n')}\n`;

@@ -11,11 +11,11 @@ export function ledgerVerifyCommand(run: Runner): CommandModule<object, Args> {
     command: 'verify',
     describe: 'verify a ledger: integrity and every signature (exit 0 clean, 3 problems)',
     builder: (y) => withFormat(y, 'report')
-      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines)' })
+      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger: a JSON Lines file or a postgresql:// URL' })
       .option('trust', { type: 'string', demandOption: true, describe: 'trust file of signing keys' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'ledger verify');
-      const report = verifyLedger(argv.ledger, argv.trust);
+      const report = await verifyLedger(argv.ledger, argv.trust);
       return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
     }),
   };

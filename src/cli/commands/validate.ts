@@ -13,7 +13,7 @@ export function validateCommand(run: Runner): CommandModule<object, InputArgs & 
       .option('strict', { type: 'boolean', default: false, describe: 'a warning is a problem too: exit 3 when there is any' }) as never,
     handler: (argv) => run(async (ctx) => {
       const render = ctx.need('report', 'validate');
-      const checked = validateInputs(gateInputs(ctx, argv), ctx.bundle);
+      const checked = await validateInputs(gateInputs(ctx, argv), ctx.bundle);
       const report = argv.strict ? strictReport(checked) : checked;
       return { output: render(report, ctx.render), exitCode: exitCodeForReport(report.valid) };
     }),
