@@ -11,7 +11,9 @@ export type {
 export { readSealedBundle } from './engine/bundle.js';
 export type { SealedBundle, Seal } from './engine/bundle.js';
 export type { LedgerHead } from './ledger/ledger.js';
-export { appendEntry, appendEntryFromFiles, buildDraft, readDraft, readHead, generateKeyFiles, verifyLedger } from './ledger/index.js';
+export {
+  appendEntry, appendEntryFromFiles, buildDraft, readDraft, readHead, generateKeyFiles, verifyLedger, initLedger, importLedger, exportLedger,
+} from './ledger/index.js';
 export type {
   AppendRequest, AppendFromFilesRequest, AppendResult, DraftEntry, DraftFlags, HeadReport, HeadSources, KeygenRequest, KeygenResult,
 } from './ledger/index.js';
