@@ -24,15 +24,18 @@ decision := decision_explained if count(rule_problems) == 0
 
 else := object.union(decision_explained, {"rule_problems": rule_problems})
 
-decision_explained := object.union({
-	"allowed": allowed,
-	"denials": [denial | some blocker_id in sort(object.keys(denials_by_id)); some denial in denials_by_id[blocker_id]],
-	"satisfied": [{"blocker_id": blocker_id, "grants": sort(counting_grants[blocker_id])} |
-		some blocker_id in sort(blocker_satisfied)
-	],
-	"ignored_grants": ignored_grants,
-	"warnings": warnings,
-}, prerequisites_met_part)
+decision_explained := object.union(
+	{
+		"allowed": allowed,
+		"denials": [denial | some blocker_id in sort(object.keys(denials_by_id)); some denial in denials_by_id[blocker_id]],
+		"satisfied": [{"blocker_id": blocker_id, "grants": sort(counting_grants[blocker_id])} |
+			some blocker_id in sort(blocker_satisfied)
+		],
+		"ignored_grants": ignored_grants,
+		"warnings": warnings,
+	},
+	prerequisites_met_part,
+)
 
 # The denials of each id, sorted: a blocker's one (a rule's with its id is a conflict), or the rules'.
 denials_by_id[blocker_id] := [denial(blocker_id)] if some blocker_id in blocker_denied

@@ -55,6 +55,7 @@ test_prerequisites_met_at_is_the_latest_of_several_prerequisites if {
 		],
 		[],
 	)
+
 	# P1 at -300, P2 (any) at -400, P3 (all) at -120: the latest, -120, wins.
 	d := decide(w)
 	d.prerequisites_met_at == {"B": now - 120}
