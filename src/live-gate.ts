@@ -7,7 +7,7 @@
 import { BlockgateError } from './errors.js';
 import { Gate } from './gate/gate.js';
 import { baseOf, loadState, type LoadedState } from './gate/state.js';
-import type { FetchedLedger } from './ledger/store.js';
+import { isRemoteLedger, type FetchedLedger } from './ledger/store.js';
 import type { GateOptions } from './gate/types.js';
 import type { SealedBundle } from './engine/bundle.js';
 import { draftOfDecision, draftOfError, requestEchoOf, type DecisionLogDraft } from './decision-log/record.js';
@@ -60,6 +60,11 @@ export class LiveGate {
     this.served = gate.ledgerHead ?? pinned;
     this.bundle = gate.loaded.bundle;
     this.lastLoaded = gate.loaded;
+    // A ledger in a database is read ahead of each load: until the follower hands on a newer
+    // snapshot, a reload (the trust file changed) reads the one the gate was opened with.
+    if (options.ledger !== undefined && isRemoteLedger(options.ledger)) {
+      this.fetched = { snapshot: { name: gate.loaded.ledger.file, text: gate.loaded.ledgerText } };
+    }
     this.current = { ready: true, gate, since: now };
   }
 
