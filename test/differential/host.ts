@@ -97,10 +97,15 @@ export async function gateAgrees(spec: WorldSpec, files: WorldFiles, host: HostR
   const out: string[] = [];
   spec.requests.forEach((r, i) => {
     const request = { action: r.action, environment: r.environment, at: r.at.text, ...(r.target !== undefined ? { target: r.target } : {}) };
-    const d = gate.check(request);
+    const decided = gate.decide(request);
+    const d = decided.decision;
     const mine = host.answers[i]!;
     const same = (a: unknown, b: unknown) => isDeepStrictEqual(plain(a), plain(b));
-    const decision = { allowed: d.allowed, denials: d.denials, satisfied: d.satisfied, ignored_grants: d.ignored_grants, warnings: d.warnings };
+    // SPEC 3's keys from the decision; the policy's prerequisites_met_at comes beside it (for the text).
+    const decision = {
+      allowed: d.allowed, denials: d.denials, satisfied: d.satisfied, ignored_grants: d.ignored_grants, warnings: d.warnings,
+      ...(decided.prerequisitesMetAt !== undefined ? { prerequisites_met_at: decided.prerequisitesMetAt } : {}),
+    };
     const expected = mine.decision;
     if (!same(decision, expected)) {
       out.push(`request ${i}: openGate().check differs from the engine: ${JSON.stringify(decision)} vs ${JSON.stringify(expected)}`);

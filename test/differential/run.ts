@@ -249,6 +249,10 @@ export async function replay(world: WorldSpec, mutation: Mutation = 'none', rule
       checked.host.answers.forEach((a, i) => {
         for (const f of compareWithOpa(a, answers[i])) failures.push(`request ${i} opa: ${f}`);
       });
+      // And through openGate, as every few generated worlds are (none with what-if revokes: check has none).
+      if (world.whatIfRevokes === undefined) {
+        for (const f of await gateAgrees(world, checked.files, checked.host, rules?.bundle)) failures.push(`openGate: ${f}`);
+      }
     }
     return failures;
   } finally {
