@@ -62,7 +62,7 @@ export function withInputs<T>(y: Argv<T>, result: keyof Renderer) {
       type: 'string', array: true,
       describe: 'blocker map file, directory (every *.json under it) or glob pattern (repeatable; required here, in BLOCKGATE_BLOCKERS or in blockgate.json)',
     })
-    .option('ledger', { type: 'string', describe: 'grant ledger (JSON Lines); none means an empty ledger' })
+    .option('ledger', { type: 'string', describe: 'grant ledger: a JSON Lines file (- reads standard input) or a postgresql:// URL; none means an empty ledger' })
     .option('trust', { type: 'string', describe: 'trust file of signing keys (required when the ledger has entries)' })
     .option('catalog', { type: 'string', describe: 'catalog of actions and environments (default: built in)' })
     .option('insecure-no-verify', {

@@ -61,7 +61,7 @@ export function ledgerAppendCommand(run: Runner): CommandModule<object, Args> {
     describe: 'sign, chain and append entries (refused if they would make the ledger invalid, or not do what was meant)',
     // A dry run's matrix cells are decided by the policy: --bundle says which.
     builder: (y) => withBundle(withFormat(y, 'data'))
-      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger (JSON Lines); created if missing' })
+      .option('ledger', { type: 'string', demandOption: true, describe: 'grant ledger: a JSON Lines file (created if missing) or a postgresql:// URL (see ledger init)' })
       .option('key', { type: 'string', demandOption: true, describe: 'private key (PEM) to sign with' })
       .option('key-id', { type: 'string', demandOption: true, describe: 'id of that key in the trust file' })
       .option('trust', { type: 'string', describe: 'trust file: refuse an entry it would ignore (and fill --role from it)' })
