@@ -33,6 +33,7 @@ $(TEST_DEPS): $(NODE_DEPS)
 
 build: $(NODE_DEPS)
 	npx tsc -p tsconfig.build.json
+	node tools/build/bundle-cli.mjs
 
 ## opa: the pinned OPA CLI, built from the Go module proxy into .tools/ (git-ignored).
 opa: $(OPA)

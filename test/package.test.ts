@@ -60,7 +60,7 @@ beforeAll(() => {
 
 describe('the packed package', () => {
   it('holds the built library, its types, the CLI and the sealed bundle, and no sources or tests', () => {
-    for (const f of ['package.json', 'bin/blockgate', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/app.js', 'bundles/bundle.tar.gz', 'bundles/seal.json',
+    for (const f of ['package.json', 'bin/blockgate', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bundled/main.js', 'dist/server/app.js', 'bundles/bundle.tar.gz', 'bundles/seal.json',
       'policies/blockgate/view.rego', 'rules-sdk/blockgate_testing.rego']) {
       expect(files).toContain(f);
     }
