@@ -201,17 +201,23 @@ async function cliCold(scenario, w) {
 
 /** What a process costs before it decides anything: the floor under cli-cold. */
 function processFloor(scenario) {
-  const main = new URL('../dist/cli/main.js', import.meta.url).href;
+  // bin/blockgate runs the bundle (dist/bundled/, issue 13); dist/cli/ is the same CLI as tsc compiled it, module by module.
+  const bundled = new URL('../dist/bundled/main.js', import.meta.url).href;
+  const modules = new URL('../dist/cli/main.js', import.meta.url).href;
   const bare = [];
   const loaded = [];
+  const unbundled = [];
   const opa = [];
   for (let i = 0; i < BUDGET.cli; i++) {
     bare.push(timeProcess(process.execPath, ['-e', '0']).ms);
-    loaded.push(timeProcess(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(main)})`]).ms);
+    loaded.push(timeProcess(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(bundled)})`]).ms);
+    unbundled.push(timeProcess(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(modules)})`]).ms);
     opa.push(timeProcess(OPA, ['version']).ms);
   }
   row(scenario, 'process start, no work (node -e 0 / opa version)', 'ms', median(bare), median(opa), 'lower');
   row(scenario, 'start + import the CLI modules, no work', 'ms', median(loaded), median(opa), 'lower');
+  row(scenario, 'start + import the CLI, unbundled (dist/cli/), no work', 'ms', median(unbundled), median(opa), 'lower');
+  row(scenario, 'check, seed, over node -e 0 in the same run (goal <= 2)', 'x', rows.find((r) => r.scenario === scenario && r.metric === `median wall, ${BUDGET.cli} runs (seed)`)?.blockgate / median(bare), null, null);
 }
 
 async function serverThroughput(scenario, w) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
-import { databaseError, isPostgresUrl, postgresTarget, redactedUrl } from './connect.js';
+import pg from 'pg';
+import { databaseError, isPostgresUrl, postgresTarget, quoteIdentifier, redactedUrl } from './connect.js';
 
 function refusal(url: string): BlockgateError {
   try {
@@ -52,6 +53,16 @@ describe('a PostgreSQL URL as a ledger or log', () => {
       }
       expect(taken !== undefined, table).toBe(plain);
       if (taken !== undefined) expect(taken).toBe(`"${table}"`);
+    }
+  });
+
+  it("quotes an identifier exactly as node-postgres' escapeIdentifier does, whatever the string", () => {
+    const alphabet = ['a', '"', '""', "'", ';', ' ', '\\', 'é', '\n', '\u0000', '😀'];
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const name = Array.from({ length: next() % 10 }, () => alphabet[next() % alphabet.length]).join('');
+      expect(quoteIdentifier(name), JSON.stringify(name)).toBe(pg.escapeIdentifier(name));
     }
   });
 

@@ -4,7 +4,10 @@
 // Table names are checked against a plain-identifier pattern and still quoted; every value
 // travels as a query parameter.
 
-import pg from 'pg';
+// node-postgres is loaded on the first connection, not with the module: every command reaches
+// this module, and loading pg costs about 46 ms of each start-up (issue 13), most of it for a
+// ledger that is a file.
+import type pg from 'pg';
 import { BlockgateError } from '../errors.js';
 import { isPostgresUrl } from '../load/locator.js';
 
@@ -58,7 +61,7 @@ export function postgresTarget(url: string, what: string, defaultTable: string):
   return {
     name,
     table,
-    quoted: pg.escapeIdentifier(table),
+    quoted: quoteIdentifier(table),
     secret,
     config: {
       connectionString: parsed.toString(),
@@ -82,9 +85,22 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/** An SQL identifier in double quotes, each quote doubled (as node-postgres' escapeIdentifier). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+let driver: Promise<typeof pg> | undefined;
+/** node-postgres, loaded once on first use. */
+function postgresDriver(): Promise<typeof pg> {
+  driver ??= import('pg').then((m) => m.default);
+  return driver;
+}
+
 /** A connected client; the caller ends it. Failing to connect is `io`. */
 export async function connect(target: PostgresTarget, doing: string): Promise<pg.Client> {
-  const client = new pg.Client(target.config);
+  const { Client } = await postgresDriver();
+  const client = new Client(target.config);
   // An error after connecting (the server went away) surfaces on the next query; without a
   // listener it would crash the process.
   client.on('error', () => undefined);
