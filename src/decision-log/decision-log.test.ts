@@ -7,21 +7,12 @@ import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { DecisionLog, appendDecision } from './writer.js';
 import { parseDecisionLogText, readDecisionLog } from './reader.js';
 import { GENESIS_PREV, type DecisionLogDraft } from './record.js';
+import { decisionDraft } from '../../test/support/decision-log.js';
 
 const HEAD = { seq: 3, hash: 'a'.repeat(64) };
 
-function draft(n: number, extra: Partial<DecisionLogDraft> = {}): DecisionLogDraft {
-  return {
-    decision_id: `d-${n}`,
-    timestamp: '2026-11-25T12:00:00.000Z',
-    request: { action: 'apply', environment: 'production', target: null, at: '2026-11-25T12:00:00.000Z' },
-    allowed: n % 2 === 0,
-    denials: n % 2 === 0 ? [] : ['B-1'],
-    policy: { revision: 'rev', sha256: 'b'.repeat(64) },
-    ledger_head: HEAD,
-    ...extra,
-  };
-}
+/** The n-th draft, over ledger head HEAD. */
+const draft = (n: number, extra: Partial<DecisionLogDraft> = {}): DecisionLogDraft => decisionDraft(n, { ledger_head: HEAD, ...extra });
 
 const freshLog = () => join(mkdtempSync(join(tmpdir(), 'blockgate-dlog-')), 'decisions.jsonl');
 const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');

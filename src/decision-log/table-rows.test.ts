@@ -2,21 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionRow } from '../postgres/decision-log-table.js';
 import { contentsOfRows, parseDecisionLogText } from './reader.js';
-import { chainAfter, EMPTY_CHAIN, recordHash, tailOfLine, type DecisionLogDraft } from './record.js';
+import { chainAfter, EMPTY_CHAIN, recordHash, tailOfLine } from './record.js';
+import { decisionDraft as draft } from '../../test/support/decision-log.js';
 
 const NAME = 'postgresql://ledger@127.0.0.1:5433/blockgate?table=decisions';
-
-function draft(n: number): DecisionLogDraft {
-  return {
-    decision_id: `d-${n}`,
-    timestamp: '2026-11-25T12:00:00.000Z',
-    request: { action: 'apply', environment: 'production', target: null, at: '2026-11-25T12:00:00.000Z' },
-    allowed: n % 2 === 0,
-    denials: n % 2 === 0 ? [] : ['B-1'],
-    policy: { revision: 'rev', sha256: 'b'.repeat(64) },
-    ledger_head: null,
-  };
-}
 
 /** `n` rows of one instance's chain, as a writer stores them. */
 function rowsOf(instance: string, n: number, from = 1): DecisionRow[] {

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionLog, appendDecision } from '../../src/decision-log/writer.js';
 import { readDecisionLog, readDecisionLogFrom } from '../../src/decision-log/reader.js';
-import { chainAfter, recordHash, type DecisionLogDraft } from '../../src/decision-log/record.js';
-import { BlockgateError } from '../../src/errors.js';
+import { chainAfter, recordHash } from '../../src/decision-log/record.js';
 import { postJson, serve } from '../e2e/server-harness.js';
+import { decisionDraft, logFromTwoServers } from '../support/decision-log.js';
+import { rejection } from '../support/thrown.js';
 import { FIX7, ROOT, SEED, blockgate } from '../support/cli.js';
 import { usePostgres } from '../support/postgres.js';
 
@@ -18,45 +19,13 @@ const TRUST = `${ROOT}fixtures/trust.test-only.json`;
 const AT = '2026-11-25T12:00:00Z';
 const INPUTS = ['--blockers', SEED, '--ledger', `${FIX7}/grants.jsonl`, '--trust', TRUST];
 
-function draft(n: number): DecisionLogDraft {
-  return {
-    decision_id: `d-${n}`,
-    timestamp: '2026-11-25T12:00:00.000Z',
-    request: { action: 'apply', environment: 'production', target: null, at: '2026-11-25T12:00:00.000Z' },
-    allowed: false,
-    denials: ['B-1'],
-    policy: { revision: 'rev', sha256: 'b'.repeat(64) },
-    ledger_head: null,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BlockgateError> {
-  const e = await promise.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(BlockgateError);
-  return e as BlockgateError;
-}
-
-/** Two servers over the file ledger, 20 decisions each at once; their decision ids. */
-async function logFromTwoServers(log: string): Promise<string[]> {
-  const servers = [await serve([...INPUTS, '--decision-log', log], 120_000), await serve([...INPUTS, '--decision-log', log], 120_000)];
-  const ids: string[] = [];
-  try {
-    const asks = servers.flatMap((s) => Array.from({ length: 20 }, (_, i) =>
-      postJson(`${s.url}/v1/data/blockgate/decision`, { input: { action: i % 2 ? 'apply' : 'real-run', environment: i % 3 ? 'production' : 'staging', at: AT } })));
-    for (const { status, body } of await Promise.all(asks)) {
-      expect(status).toBe(200);
-      ids.push(body.decision_id);
-    }
-  } finally {
-    for (const s of servers) expect(await s.stop()).toBe(0);
-  }
-  return ids;
-}
+/** Every draft denied by B-1. */
+const draft = (n: number) => decisionDraft(n, { allowed: false, denials: ['B-1'] });
 
 describe('the decision log in PostgreSQL, over a file ledger', () => {
   it('two instances log concurrently, every decision is there, and replay matches them all', async () => {
     const log = server.url('decisions');
-    const ids = await logFromTwoServers(log);
+    const ids = await logFromTwoServers(INPUTS, log, AT);
     expect(new Set(ids).size).toBe(40);
 
     const rows = await server.sql<{ instance: string; n: string }>('SELECT instance, count(*) AS n FROM decisions GROUP BY instance');
@@ -73,7 +42,7 @@ describe('the decision log in PostgreSQL, over a file ledger', () => {
   /** 40 decisions logged in `table`, then `statement` run with $1 the first instance's id; that id and the replay. */
   async function tampered(table: string, statement: string) {
     const log = server.url(table);
-    await logFromTwoServers(log);
+    await logFromTwoServers(INPUTS, log, AT);
     const [{ instance }] = (await server.sql<{ instance: string }>(`SELECT instance FROM ${table} ORDER BY instance LIMIT 1`)) as [{ instance: string }];
     await server.sql(statement, [instance]);
     const replay = await blockgate(['replay', log, ...INPUTS, '--format', 'json']);

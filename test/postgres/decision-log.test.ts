@@ -1,7 +1,7 @@
 // Issue 14: `--decision-log postgresql://…` — a fleet of servers logs into one table, one hash
 // chain per instance (its id on each row), and `replay` reads and checks it.
 import { describe, expect, it } from 'vitest';
-import { postJson, serve } from '../e2e/server-harness.js';
+import { logFromTwoServers } from '../support/decision-log.js';
 import { FIX7, ROOT, SEED, blockgate } from '../support/cli.js';
 import { usePostgres } from '../support/postgres.js';
 
@@ -16,18 +16,7 @@ describe('decision log in PostgreSQL', () => {
     expect((await blockgate(['ledger', 'import', '--ledger', ledger, `${FIX7}/grants.jsonl`, '--format', 'json'])).code).toBe(0);
     const log = server.url('decisions');
     const inputs = ['--blockers', SEED, '--ledger', ledger, '--trust', TRUST];
-    const servers = [await serve([...inputs, '--decision-log', log], 120_000), await serve([...inputs, '--decision-log', log], 120_000)];
-    const ids: string[] = [];
-    try {
-      const asks = servers.flatMap((s) => Array.from({ length: 20 }, (_, i) =>
-        postJson(`${s.url}/v1/data/blockgate/decision`, { input: { action: i % 2 ? 'apply' : 'real-run', environment: i % 3 ? 'production' : 'staging', at: AT } })));
-      for (const { status, body } of await Promise.all(asks)) {
-        expect(status).toBe(200);
-        ids.push(body.decision_id);
-      }
-    } finally {
-      for (const s of servers) expect(await s.stop()).toBe(0);
-    }
+    const ids = await logFromTwoServers(inputs, log, AT);
     expect(new Set(ids).size).toBe(40);
 
     const replay = await blockgate(['replay', log, ...inputs, '--format', 'json']);
