@@ -5,9 +5,9 @@
 // edited or deleted) fetches the whole table. While the database cannot be reached, the error is
 // handed on (the server fails closed) and the connection is made again, backing off, until it is.
 
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { BlockgateError } from '../errors.js';
+import { sha256Hex as sha256 } from '../schema/canonical.js';
 import type { FetchedLedger, LedgerSnapshot } from '../ledger/store.js';
 import { connect, databaseError, type PostgresTarget } from './connect.js';
 import { LEDGER_CHANNEL, ledgerTarget, lookAtLedgerTable, rowsText } from './ledger-table.js';
@@ -138,10 +138,6 @@ export function followLedgerTable(url: string, seed: LedgerSnapshot, onChange: (
 async function wholeTable(client: pg.Client, target: PostgresTarget): Promise<string> {
   const change = await lookAtLedgerTable(client, target, 0, sha256(''));
   return rowsText(change.added, target.name);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function countLines(text: string): number {
