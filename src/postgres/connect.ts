@@ -164,6 +164,29 @@ export async function tableColumns(client: pg.Client, target: PostgresTarget): P
   return rows.map((r) => ({ name: r.name, type: r.type, notNull: r.not_null }));
 }
 
+/** Two processes creating a table at once: the loser sees one of these, and the table is there. */
+const CREATE_RACE = new Set(['23505', '42P07']);
+
+/**
+ * Creates the table with `columns` (SQL column definitions) when there is none, then refuses (io)
+ * one of another shape than `expected`. `created`: this call made it.
+ */
+export async function ensureTable(
+  client: pg.Client, target: PostgresTarget, columns: string, expected: ReadonlyArray<{ name: string; type: string }>, what: string, init: string,
+): Promise<{ created: boolean }> {
+  // Look first: a role that may only use an existing table cannot run CREATE at all.
+  const existed = (await tableColumns(client, target)).length > 0;
+  if (!existed) {
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS ${target.quoted} (${columns})`);
+    } catch (e) {
+      if (!CREATE_RACE.has(sqlState(e) ?? '')) throw e;
+    }
+  }
+  await requireShape(client, target, expected, what, init);
+  return { created: !existed };
+}
+
 /**
  * Refuses (io) a table missing or of another shape than `expected` (name and type, in order):
  * blockgate never reads or writes a table it did not make.

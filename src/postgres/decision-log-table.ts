@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { connect, databaseError, postgresTarget, requireShape, sqlState, tableColumns, withClient, type PostgresTarget } from './connect.js';
+import { connect, databaseError, ensureTable, postgresTarget, requireShape, withClient, type PostgresTarget } from './connect.js';
 
 export const DEFAULT_DECISION_TABLE = 'blockgate_decisions';
 
@@ -18,8 +18,6 @@ export const DECISION_TABLE_SHAPE = [
 
 const WHAT = 'a blockgate decision log';
 const CREATED_BY = 'blockgate serve --decision-log URL';
-/** Two processes creating the table at once: the loser sees one of these, and the table is there. */
-const CREATE_RACE = new Set(['23505', '42P07']);
 
 /** One stored line: the JSON line a file log would hold (no newline), at `seq` of `instance`'s chain. */
 export interface DecisionRow { instance: string; seq: number; line: string }
@@ -43,7 +41,8 @@ export class DecisionTable {
     const target = decisionTableTarget(url);
     const client = await connect(target, 'open the decision log');
     try {
-      await ensureTable(client, target);
+      await ensureTable(client, target, 'instance text NOT NULL, seq bigint NOT NULL CHECK (seq >= 1), line text NOT NULL, PRIMARY KEY (instance, seq)',
+        DECISION_TABLE_SHAPE, WHAT, CREATED_BY);
     } catch (e) {
       await client.end().catch(() => undefined);
       throw databaseError(target, 'open the decision log', e);
@@ -99,20 +98,4 @@ export async function readDecisionTable(url: string): Promise<{ name: string; ro
     return found;
   });
   return { name: target.name, rows: rows.map((r) => ({ instance: r.instance, seq: Number(r.seq), line: r.line })) };
-}
-
-async function ensureTable(client: pg.Client, target: PostgresTarget): Promise<void> {
-  // Look first: a role that may only insert into an existing table cannot run CREATE at all.
-  if ((await tableColumns(client, target)).length === 0) {
-    try {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${target.quoted} (
-        instance text NOT NULL,
-        seq bigint NOT NULL CHECK (seq >= 1),
-        line text NOT NULL,
-        PRIMARY KEY (instance, seq))`);
-    } catch (e) {
-      if (!CREATE_RACE.has(sqlState(e) ?? '')) throw e;
-    }
-  }
-  await requireShape(client, target, DECISION_TABLE_SHAPE, WHAT, CREATED_BY);
 }

@@ -10,10 +10,12 @@ import { BlockgateError, problem, type Problem } from '../errors.js';
 import { nextLedgerText, type LedgerAppend } from '../ledger/ledger-file.js';
 import { parseLedgerText, type VerifiedEntry } from '../ledger/ledger.js';
 import type { LedgerSnapshot } from '../ledger/store.js';
-import { databaseError, inTransaction, postgresTarget, requireShape, sqlState, tableColumns, withClient, type PostgresTarget } from './connect.js';
+import { databaseError, ensureTable, inTransaction, postgresTarget, requireShape, sqlState, withClient, type PostgresTarget } from './connect.js';
 
 /** The table's columns, as format_type names them: what init makes and every read requires. */
 export const LEDGER_COLUMNS = [{ name: 'seq', type: 'bigint' }, { name: 'entry', type: 'text' }] as const;
+
+const WHAT = 'a blockgate ledger table';
 
 /** The table when the URL names none. */
 export const DEFAULT_LEDGER_TABLE = 'blockgate_ledger';
@@ -63,7 +65,7 @@ export function rowsText(rows: readonly LedgerRow[], name: string, from = 1): st
 }
 
 async function requireLedgerTable(client: pg.Client, target: PostgresTarget): Promise<void> {
-  await requireShape(client, target, LEDGER_COLUMNS, 'a blockgate ledger table', initCommand(target));
+  await requireShape(client, target, LEDGER_COLUMNS, WHAT, initCommand(target));
 }
 
 async function selectRows(client: pg.Client, target: PostgresTarget, afterSeq = 0): Promise<LedgerRow[]> {
@@ -84,17 +86,8 @@ export async function readLedgerTable(url: string): Promise<LedgerSnapshot> {
 export async function initLedgerTable(url: string): Promise<{ name: string; created: boolean }> {
   const target = ledgerTarget(url);
   return withClient(target, 'create the ledger table', async (client) => {
-    const existed = (await tableColumns(client, target)).length > 0;
-    if (!existed) {
-      try {
-        await client.query(`CREATE TABLE IF NOT EXISTS ${target.quoted} (seq bigint PRIMARY KEY CHECK (seq >= 1), entry text NOT NULL)`);
-      } catch (e) {
-        // Two inits at once: the loser's CREATE meets the winner's table; the shape check decides.
-        if (sqlState(e) !== '42P07' && sqlState(e) !== '23505') throw e;
-      }
-    }
-    await requireLedgerTable(client, target);
-    return { name: target.name, created: !existed };
+    const { created } = await ensureTable(client, target, 'seq bigint PRIMARY KEY CHECK (seq >= 1), entry text NOT NULL', LEDGER_COLUMNS, WHAT, initCommand(target));
+    return { name: target.name, created };
   });
 }
 
