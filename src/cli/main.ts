@@ -86,6 +86,19 @@ function argvContract(args: readonly string[]) {
   };
 }
 
+/**
+ * yargs lays out a command's whole help text after running its handler, for a handler that might
+ * show it later (about 30 ms of every run, issue 13). No handler here shows help, and a failure
+ * is rendered by blockgate, never with yargs' help, so the layout is skipped. `--help` itself does
+ * not use the cache: yargs lays it out when asked.
+ */
+function skipHelpCache(cli: object): void {
+  // Not in yargs' typed API (as getContext, which argvContract reads): looked for, never assumed.
+  const view = cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = view.getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** The first word of each command's yargs spelling: `replay <file>` is `replay`. */
 function commandNames(modules: readonly CommandModule<any, any>[]): Set<string> {
   return new Set(modules.map((m) => String(Array.isArray(m.command) ? m.command[0] : m.command).split(' ')[0]!));
@@ -189,6 +202,7 @@ async function runWith(given: readonly string[], io: CliIO): Promise<number> {
       throw error instanceof BlockgateError ? error : new BlockgateError('usage', message ?? error?.message ?? 'bad usage');
     });
 
+  skipHelpCache(cli);
   let helpShown = '';
   try {
     checkTopLevel(args, commandNames(commands));

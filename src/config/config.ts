@@ -6,7 +6,7 @@
 import { isPostgresUrl } from '../load/locator.js';
 import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
 import { readTextFile, STDIN_PATH } from '../load/files.js';
 import { escapePointer, parseJson, type ParsedJson } from '../load/json.js';
@@ -15,6 +15,10 @@ import { quoted } from '../quote.js';
 import {
   CONFIG_ENV, CONFIG_FILE_NAME, SETTINGS, type FlagValues, type SettingKey, type SettingSpec, type Settings, type SettingSource,
 } from './settings.js';
+import { lazyModule } from '../load/lazy-module.js';
+
+// Loaded on first use (issue 13): most runs expand no pattern.
+const fg = lazyModule<typeof FastGlob>('fast-glob');
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 
@@ -208,8 +212,8 @@ function fileValue(spec: SettingSpec, raw: string | string[], dir: string, doc: 
 export function resolvePattern(dir: string, pattern: string): string {
   if (isAbsolute(pattern)) return pattern;
   const literal = resolve(dir, pattern);
-  if (!fg.isDynamicPattern(dir) || !fg.isDynamicPattern(pattern)) return literal;
-  return `${fg.escapePath(dir)}/${pattern}`;
+  if (!fg().isDynamicPattern(dir) || !fg().isDynamicPattern(pattern)) return literal;
+  return `${fg().escapePath(dir)}/${pattern}`;
 }
 
 /** A BLOCKGATE_* variable's value; set but empty (or an empty list item) is an error. */

@@ -1,7 +1,7 @@
 // Blocker maps: patterns to files, files to validated, normalised blockers (SPEC 1.1, 1.2).
 
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
 import { danglingTarget, exists, readInput, STDIN_PATH, type StdinReader } from '../load/files.js';
@@ -9,6 +9,10 @@ import { validateBlockerMap } from '../schema/schemas.js';
 import type { BlockerMapFile, RawBlocker } from '../schema/types.js';
 import { normaliseTags, parseActors, type RoleMode } from '../schema/normalise.js';
 import { canonicalJson } from '../schema/canonical.js';
+import { lazyModule } from '../load/lazy-module.js';
+
+// Loaded on first use (issue 13): most runs expand no pattern.
+const fg = lazyModule<typeof FastGlob>('fast-glob');
 
 export interface Blocker {
   id: string;
@@ -69,12 +73,12 @@ export function expandMapPatterns(patterns: readonly string[]): string[] {
 }
 
 function matchPattern(pattern: string, none?: { name: string; what: string }): string[] {
-  const expanded = fg.generateTasks([pattern]).flatMap((task) => task.positive);
+  const expanded = fg().generateTasks([pattern]).flatMap((task) => task.positive);
   const matched = [...new Set(expanded.flatMap((p) => walkPattern(p)))].sort();
   if (matched.length === 0) {
     // A plain path that is not there is not found; a pattern (or a directory) matched nothing.
     const name = none?.name ?? pattern;
-    const what = none?.what ?? (fg.isDynamicPattern(pattern) ? 'no blocker map matches this path or pattern' : 'not found');
+    const what = none?.what ?? (fg().isDynamicPattern(pattern) ? 'no blocker map matches this path or pattern' : 'not found');
     throw new BlockgateError('map-none', `${name}: ${what}`, { file: name });
   }
   return matched;
@@ -86,7 +90,7 @@ function matchPattern(pattern: string, none?: { name: string; what: string }): s
  */
 function matchDirectory(dir: string): string[] {
   const base = dir.replace(/\/+$/, '') || '/';
-  return matchPattern(`${fg.escapePath(base)}/**/*.json`, { name: dir, what: 'a directory with no *.json blocker map under it' });
+  return matchPattern(`${fg().escapePath(base)}/**/*.json`, { name: dir, what: 'a directory with no *.json blocker map under it' });
 }
 
 /** Whether `path` is a directory (or a link to one). */
@@ -153,7 +157,7 @@ export function walkPattern(pattern: string): string[] {
   const parts = pattern.split('/');
   const absolute = parts[0] === '';
   const steps = parts.filter((p) => p !== '');
-  const firstGlob = steps.findIndex((p) => fg.isDynamicPattern(p));
+  const firstGlob = steps.findIndex((p) => fg().isDynamicPattern(p));
   if (firstGlob < 0) return exists(pattern) ? [pattern] : orDanglingAncestor(pattern);
   const startSteps = steps.slice(0, firstGlob);
   const start = absolute ? `/${startSteps.join('/')}` : startSteps.length > 0 ? startSteps.join('/') : '.';
@@ -199,7 +203,7 @@ export function walkPattern(pattern: string): string[] {
       const seg = segments[s];
       if (seg?.kind === 'literal') candidates.add(seg.name);
       if (seg?.kind === 'glob') {
-        matchedBy.set(s, new Set(fg.sync(seg.pattern, { cwd: dir, deep: 1, onlyFiles: false, followSymbolicLinks: false, dot: false })));
+        matchedBy.set(s, new Set(fg().sync(seg.pattern, { cwd: dir, deep: 1, onlyFiles: false, followSymbolicLinks: false, dot: false })));
       }
     }
     for (const name of [...candidates].sort()) {

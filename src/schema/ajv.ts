@@ -1,20 +1,42 @@
-// The one JSON-schema validator set: every input schema is compiled by this Ajv instance.
+// The one JSON-schema validator set: every input schema is compiled by one Ajv instance, or was
+// compiled ahead of time from the same schema with the same options (./precompiled.ts).
 
-import { Ajv, type ErrorObject, type AnySchema } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv as AjvInstance, ErrorObject, AnySchema } from 'ajv';
 import type { ParsedJson } from '../load/json.js';
 import { problem, type ErrorCode, type Problem } from '../errors.js';
-import { parseTime } from './time.js';
 import { quoted } from '../quote.js';
+import { sha256Hex } from './canonical.js';
+import { AJV_OPTIONS, FORMATS } from './formats.js';
+import { PRECOMPILED } from './precompiled.js';
+import { lazyModule } from '../load/lazy-module.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** A validation function as ajv compiles it: true when valid, else its errors on `.errors`. */
+export interface PrecompiledValidate {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats(ajv);
-// Every time in every input goes through the one parser.
-ajv.addFormat('rfc3339', { type: 'string', validate: (s: string) => parseTime(s) !== undefined });
-// Names without control characters (Unicode Cc): they print as they compare, and never hide a separator.
-ajv.addFormat('printable', { type: 'string', validate: (s: string) => !/\p{Cc}/u.test(s) });
+// ajv is loaded, and its instance made, only when a schema has no precompiled validator: a run
+// of the bundled CLI then never evaluates ajv's compiler at all (issue 13).
+const ajvModule = lazyModule<typeof import('ajv')>('ajv');
+let ajv: AjvInstance | undefined;
+function runtimeAjv(): AjvInstance {
+  if (ajv !== undefined) return ajv;
+  ajv = new (ajvModule().Ajv)(AJV_OPTIONS);
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
+  return ajv;
+}
+
+/** A schema's key among the precompiled validators: any change to the schema changes it. */
+export function schemaKey(schema: AnySchema): string {
+  return sha256Hex(JSON.stringify(schema));
+}
+
+const schemas: AnySchema[] = [];
+/** Every schema given to compileValidator so far, in order: what the build precompiles. */
+export function compiledSchemas(): readonly AnySchema[] {
+  return schemas;
+}
 
 export interface Validator {
   /** Every problem with the parsed document, each naming the file and line; [] when valid. */
@@ -47,10 +69,11 @@ function describe(err: ErrorObject): string {
  * `bad-time` instead of the schema code.
  */
 export function compileValidator(schema: AnySchema, code: ErrorCode, timeCode: ErrorCode = 'bad-time'): Validator {
+  schemas.push(schema);
   // Compiled on first use: a command pays only for the schemas of the inputs it reads.
-  let validate: ReturnType<typeof ajv.compile> | undefined;
+  let validate: PrecompiledValidate | undefined;
   return (doc, file) => {
-    validate ??= ajv.compile(schema);
+    validate ??= PRECOMPILED.get(schemaKey(schema)) ?? runtimeAjv().compile(schema);
     if (validate(doc.value)) return [];
     const seen = new Set<string>();
     const out: Problem[] = [];

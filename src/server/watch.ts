@@ -4,9 +4,13 @@
 
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { fingerprint, inputFiles } from '../inputs/fingerprint.js';
 import type { GateOptions } from '../gate/types.js';
+import { lazyModule } from '../load/lazy-module.js';
+
+// Loaded on first use, as everywhere else (src/load/lazy-module.ts): one copy of fast-glob, outside the bundle.
+const fg = lazyModule<typeof FastGlob>('fast-glob');
 
 export interface WatchOptions {
   /** Quiet time after the last event before reloading. Default 100 ms. */
@@ -38,14 +42,14 @@ function watchSet(options: GateOptions): WatchSet {
   }
   // A file a glob may match later appears in the pattern's base directory (or one below it).
   for (const pattern of options.blockers) {
-    if (!fg.isDynamicPattern(pattern)) {
+    if (!fg().isDynamicPattern(pattern)) {
       const file = resolve(pattern);
       const names = dirs.get(dirname(file));
       if (names === undefined) dirs.set(dirname(file), new Set([basename(file)]));
       else names?.add(basename(file));
       continue;
     }
-    for (const task of fg.generateTasks([pattern])) dirs.set(resolve(task.base), null);
+    for (const task of fg().generateTasks([pattern])) dirs.set(resolve(task.base), null);
   }
   return { files, dirs };
 }

@@ -8,13 +8,31 @@
 // are the same from the bundle. Chunks split at dynamic imports, so serve, report and the
 // decision log still load only when used. opa-wasm stays outside: the time builtins resolve
 // its builtins module beside its entry point.
+//
+// The input validators are compiled here, not on every run: the modules that declare schemas are
+// imported, the schemas they gave compileValidator are compiled to ajv standalone code
+// (validators.mjs) in dist/schema/precompiled.standalone.js, and the bundle takes that module
+// wherever dist/schema/ajv.js imports ./precompiled.js (the empty map the library keeps).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { precompiledModule, SCHEMA_MODULES } from './validators.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = `${root}dist/bundled`;
 rmSync(outdir, { recursive: true, force: true });
+
+for (const declaring of SCHEMA_MODULES) await import(pathToFileURL(`${root}dist/${declaring}.js`).href);
+const { compiledSchemas, schemaKey } = await import(pathToFileURL(`${root}dist/schema/ajv.js`).href);
+const { AJV_OPTIONS, FORMATS } = await import(pathToFileURL(`${root}dist/schema/formats.js`).href);
+const standalone = `${root}dist/schema/precompiled.standalone.js`;
+writeFileSync(standalone, precompiledModule({ schemas: compiledSchemas(), key: schemaKey, formats: FORMATS, options: AJV_OPTIONS, formatsFrom: './formats.js' }));
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/precompiled\.js$/ }, (args) => (args.importer === `${root}dist/schema/ajv.js` ? { path: standalone } : undefined));
+  },
+};
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'dist/cli/main.js' },
@@ -29,6 +47,7 @@ const result = await build({
   banner: { js: "import { createRequire as __blockgateRequire } from 'node:module'; const require = __blockgateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [precompiledValidators],
 });
 if (result.errors.length > 0 || result.warnings.length > 0) {
   process.stderr.write('bundle-cli: esbuild reported problems (above); the CLI bundle is not trusted\n');
