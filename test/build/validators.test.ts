@@ -2,6 +2,7 @@
 // the validators compiled at run time do: the same verdict and the same errors, over the real
 // inputs and over generated changes to them. And the bundle really uses them: the modules a
 // `check` loads at start-up carry no ajv compiler, and a `check` never requires ajv's compiler.
+// The help layout the bundle evaluates on demand (bundle-cli.mjs) lays out help as before.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -156,5 +157,17 @@ describe('the CLI bundle', () => {
     const loads = r.stderr.split('\n').filter((l) => l.includes('MODULE') && l.includes('load'));
     expect(loads.length).toBeGreaterThan(0);
     expect(loads.filter((l) => /node_modules\/(ajv\/dist\/ajv|fast-glob)/.test(l))).toEqual([]);
+  });
+
+  it('lays out every help text as the unbundled CLI does, the emoji pattern built on demand', () => {
+    const text = startupChunks().map((c) => readFileSync(join(bundled, c), 'utf8')).join('\n');
+    expect(text).not.toMatch(/return \/\[#\*0-9\]/);
+    const modules = `${ROOT}dist/cli/main.js`;
+    const entry = (main: string) => `import { run } from ${JSON.stringify(pathToFileURL(main).href)}; process.exitCode = await run(process.argv.slice(2));`;
+    for (const args of [['--help'], ['check', '--help'], ['ledger', '--help'], ['ledger', 'append', '--help'], ['serve', '--help'], ['chek']]) {
+      const [a, b] = [`${bundled}/main.js`, modules].map((main) => spawnSync(process.execPath, ['--input-type=module', '-e', entry(main), '--', ...args], { encoding: 'utf8' }));
+      expect(a!.stdout.length + a!.stderr.length).toBeGreaterThan(20);
+      expect({ status: a!.status, stdout: a!.stdout, stderr: a!.stderr }).toEqual({ status: b!.status, stdout: b!.stdout, stderr: b!.stderr });
+    }
   });
 });

@@ -33,6 +33,36 @@ const precompiledValidators = {
     b.onResolve({ filter: /^\.\/precompiled\.js$/ }, (args) => (args.importer === `${root}dist/schema/ajv.js` ? { path: standalone } : undefined));
   },
 };
+// yargs lays out help with cliui and string-width, and with them emoji-regex (a regular
+// expression so large that parsing it costs more than the rest of the dependency) and
+// get-east-asian-width. A run that shows no help never calls them, so in the bundle they are
+// evaluated when first called: yargs' imports of cliui and string-width are wrappers that
+// require the real module on first use (esbuild bundles a required ES module behind an
+// initialiser), and emoji-regex builds the same pattern from its source text when called.
+const helpLayoutOnDemand = {
+  name: 'help-layout-on-demand',
+  setup(b) {
+    b.onResolve({ filter: /^(cliui|string-width)$/ }, (args) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(args.importer)
+      ? { path: args.path, namespace: 'on-demand', pluginData: { resolveDir: args.resolveDir } } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({
+      resolveDir: args.pluginData.resolveDir,
+      contents: `let real;\nexport default function onDemand(...a) { real ??= require(${JSON.stringify(args.path)}).default; return real(...a); }\n`,
+    }));
+    // The copy the importer would get, so the pattern is that version's.
+    b.onResolve({ filter: /^emoji-regex$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'emoji-source' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'emoji-source' }, async (args) => {
+      const { default: emojiRegex } = await import(pathToFileURL(args.path).href);
+      const pattern = emojiRegex();
+      if (!(pattern instanceof RegExp)) throw new Error(`${args.path}: emoji-regex gave no regular expression`);
+      return { contents: `export default () => new RegExp(${JSON.stringify(pattern.source)}, ${JSON.stringify(pattern.flags)});\n` };
+    });
+  },
+};
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'dist/cli/main.js' },
@@ -47,7 +77,7 @@ const result = await build({
   banner: { js: "import { createRequire as __blockgateRequire } from 'node:module'; const require = __blockgateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [precompiledValidators],
+  plugins: [precompiledValidators, helpLayoutOnDemand],
 });
 if (result.errors.length > 0 || result.warnings.length > 0) {
   process.stderr.write('bundle-cli: esbuild reported problems (above); the CLI bundle is not trusted\n');
