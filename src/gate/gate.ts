@@ -13,7 +13,7 @@ import { prerequisitesMetAtOf } from '../engine/results.js';
 import { blockerInfosOf, decideCells, matrixCells, readinessOf, reportOf, rowsOf } from './matrix.js';
 import { whatIfReadinessOf } from './what-if.js';
 import { planTemplateOf } from './template.js';
-import { baseOf, loadState, stateAtLedgerSeq, type LoadedState } from './state.js';
+import { baseOf, loadState, stateAtLedgerSeq, withLedgerReadAhead, type LoadedState } from './state.js';
 import { fetchRemoteLedger } from '../ledger/store.js';
 import type {
   BlockerInfo, Decision, DecisionWithHead, GateOptions, MatrixCell, MatrixOptions, MatrixRow, Plan, PlanTemplate, PolicyInfo,
@@ -55,7 +55,8 @@ export class Gate {
   async reload(): Promise<void> {
     const state = this.state;
     const fetched = await fetchRemoteLedger(state.options.ledger);
-    this.state = typedErrors(() => loadState(state.options, state.bundle, { fetched, base: baseOf(state) }));
+    const source = await withLedgerReadAhead(state.options, { fetched, base: baseOf(state) });
+    this.state = typedErrors(() => loadState(state.options, state.bundle, source));
   }
 
   /** A gate over the first `seq` ledger entries of this one's state (for replaying old decisions). */
@@ -154,7 +155,8 @@ export async function openGate(options: GateOptions, bundle?: SealedBundle): Pro
   const checked = typedErrors(() => checkedGateOptions(options));
   const given = typedErrors(() => checkedBundle(bundle, checked, 'openGate'));
   const fetched = await fetchRemoteLedger(checked.ledger);
-  return new Gate(typedErrors(() => loadState(checked, given, { fetched })));
+  const source = await withLedgerReadAhead(checked, { fetched });
+  return new Gate(typedErrors(() => loadState(checked, given, source)));
 }
 
 /** Runs a stage so that whatever it throws reaches the caller as a BlockgateError. */

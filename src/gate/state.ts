@@ -7,9 +7,9 @@ import type { StdinReader } from '../load/files.js';
 import { loadCatalog, type Catalog } from '../inputs/catalog.js';
 import { readHypotheticalInput } from '../inputs/hypothetical.js';
 import { loadTrust, type Trust } from '../ledger/keys.js';
-import { parseHypotheticalText, parseLedgerTextFrom, type Ledger, type LedgerBase } from '../ledger/ledger.js';
+import { parseHypotheticalText, parseLedgerTextFrom, parseLedgerTextFromOnPool, POOL_MIN_LINES, type Ledger, type LedgerBase } from '../ledger/ledger.js';
 import { isRemoteLedger, type FetchedLedger } from '../ledger/store.js';
-import { readTextFile } from '../load/files.js';
+import { readTextFile, STDIN_PATH } from '../load/files.js';
 import { parseHead, requireHead } from '../ledger/head.js';
 import { buildWorld, type HypotheticalRevoke, type World, type WorldEntry } from '../engine/world.js';
 import { readSealedBundle, type SealedBundle } from '../engine/bundle.js';
@@ -120,6 +120,39 @@ export function readInputs(options: GateOptions, problems: ProblemHandling, sour
   if (ledger !== undefined && pinned !== undefined) problems.step(() => requireHead(ledger, parseHead(pinned)));
   if (ledger !== undefined) requireTrustFor(ledger, verify, trustFile !== undefined);
   return { catalog, blockers, trust, ledger, ledgerText, verify };
+}
+
+/**
+ * The ledger read and verified ahead of the loading sequence, its signatures checked on the
+ * thread pool (parseLedgerTextFromOnPool), given to the sequence as the base it reads on from:
+ * the sequence reads the ledger again, and when its text is still that text (or adds lines to
+ * it) under the same trust, only what was added is verified there. Anything else (no ledger,
+ * standard input, no trust, a problem with any of them, a text without its final newline) is
+ * left to the sequence alone, which reads, verifies and reports as ever. Never decides anything.
+ */
+export async function withLedgerReadAhead(options: GateOptions, source: LedgerSource): Promise<LedgerSource> {
+  const { ledger: locator, trust: trustFile } = options;
+  if (locator === undefined || trustFile === undefined || options.insecureNoVerify || [locator, trustFile].includes(STDIN_PATH)) return source;
+  try {
+    const { text, name } = ledgerTextOf(locator, source.fetched);
+    if (!text.endsWith('\n')) return source;
+    // What the sequence would verify: the lines after the base's when the text extends it (a
+    // reload after an append), else all; few are faster verified in the sequence itself.
+    const from = source.base !== undefined && text.startsWith(source.base.text) ? source.base.text.length : 0;
+    if (linesFrom(text, from) < POOL_MIN_LINES) return source;
+    const trust = loadTrust(trustFile);
+    const ledger = await parseLedgerTextFromOnPool(text, name, trust, { verify: true }, source.base);
+    return { ...source, base: { ledger, text, trust } };
+  } catch {
+    return source;
+  }
+}
+
+/** How many line ends `text` has from `start` on. */
+function linesFrom(text: string, start: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The ledger's text: the one fetched ahead, else the file read now. */

@@ -131,15 +131,37 @@ export function signEntry(unsignedEntry: object, privateKey: KeyObject): string 
 // means one signature has one spelling.
 const SIGNATURE_BASE64 = new RegExp(SIGNATURE_PATTERN);
 
-export function verifyEntrySig(entry: LedgerEntry, publicKey: KeyObject): boolean {
-  if (typeof entry.sig !== 'string' || !SIGNATURE_BASE64.test(entry.sig)) return false;
+/** The signature's 64 bytes when `sig` has its one canonical spelling; undefined otherwise. */
+function signatureBytes(entry: LedgerEntry): Buffer | undefined {
+  if (typeof entry.sig !== 'string' || !SIGNATURE_BASE64.test(entry.sig)) return undefined;
   const sig = Buffer.from(entry.sig, 'base64');
-  if (sig.length !== 64 || sig.toString('base64') !== entry.sig) return false;
+  return sig.length !== 64 || sig.toString('base64') !== entry.sig ? undefined : sig;
+}
+
+export function verifyEntrySig(entry: LedgerEntry, publicKey: KeyObject): boolean {
+  const sig = signatureBytes(entry);
+  if (sig === undefined) return false;
   try {
     return verify(null, signedBytes(entry), publicKey, sig);
   } catch {
     return false;
   }
+}
+
+/**
+ * verifyEntrySig on libuv's thread pool (crypto.verify with a callback): the same checks and
+ * the same answer, while the caller's thread goes on. Never rejects; any failure is false.
+ */
+export function verifyEntrySigOnPool(entry: LedgerEntry, publicKey: KeyObject): Promise<boolean> {
+  const sig = signatureBytes(entry);
+  if (sig === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(null, signedBytes(entry), publicKey, sig, (error, ok) => resolve(error === null && ok === true));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 /** Reads and checks a trust file: `trust-parse` if it is not JSON, `trust-schema` otherwise. */

@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError, type ErrorCode } from '../errors.js';
 import type { EntryFields, GrantFields } from '../schema/types.js';
 import { canonicalJson, sha256Hex } from '../schema/canonical.js';
 import { generateKeyPair, loadPrivateKey, parseTrustText, signEntry } from './keys.js';
-import { GENESIS_PREV, parseHypotheticalText, parseLedgerText, readLedger, type Ledger } from './ledger.js';
+import {
+  GENESIS_PREV, parseHypotheticalText, parseLedgerText, parseLedgerTextFrom, parseLedgerTextFromOnPool, POOL_MIN_LINES, readLedger, type Ledger,
+} from './ledger.js';
 import { appendEntry } from './append.js';
 import { rejection as refusal, thrown } from '../../test/support/thrown.js';
 
@@ -480,5 +483,68 @@ describe('the expire_at typo (a misspelt expires_at) is refused wherever an entr
     expect(err.code).toBe('ledger-schema');
     expect(err.message).toContain(`${file} line ${line}: `);
     expect(err.message).toMatch(/unknown field "expire_at"/);
+  });
+});
+
+describe('signatures verified on the thread pool (issue 13)', () => {
+  /** A valid ledger of n grants, signed by the owner and operator keys in turn (and the intruder, unknown to the trust file, now and then). */
+  function grants(n: number): Line[] {
+    return chain(Array.from({ length: n }, (_, i): Draft => {
+      const key = i % 7 === 6 ? 'intruder' : i % 2 === 0 ? 'owner-1' : 'operator-1';
+      return {
+        id: `G-${i}`, type: 'grant', key, role: i % 11 === 10 ? 'auditor' : key === 'operator-1' ? 'operator' : 'owner',
+        issued_at: '2026-11-20T10:00:00Z', action: 'apply', environment: 'production', resolves: [`B-${i % 5}`],
+      };
+    }));
+  }
+  type Outcome = { ledger: Ledger } | { problems: unknown };
+  const outcome = async (read: () => Ledger | Promise<Ledger>): Promise<Outcome> => {
+    try {
+      return { ledger: await read() };
+    } catch (e) {
+      if (!(e instanceof BlockgateError)) throw e;
+      return { problems: e.problems };
+    }
+  };
+  // Changes to a valid ledger: a signature or a signed field altered, a line dropped, swapped, duplicated or broken.
+  const change = fc.record({
+    kind: fc.constantFrom('sig', 'field', 'drop', 'swap', 'repeat', 'garble', 'sig-spelling'),
+    at: fc.nat(), other: fc.nat(),
+  });
+  function changed(lines: Line[], changes: { kind: string; at: number; other: number }[]): string[] {
+    const out: (Line | string)[] = lines.map((l) => ({ ...l }));
+    for (const { kind, at, other } of changes) {
+      const i = at % out.length;
+      const line = out[i]!;
+      if (typeof line === 'string') continue;
+      if (kind === 'sig') line.sig = `${String(line.sig).slice(0, 10)}${String(line.sig)[10] === 'A' ? 'B' : 'A'}${String(line.sig).slice(11)}`;
+      if (kind === 'sig-spelling') line.sig = String(line.sig).replace(/==$/, '=');
+      if (kind === 'field') line.issued_at = '2026-11-20T10:00:01Z';
+      if (kind === 'drop') out.splice(i, 1);
+      if (kind === 'swap') [out[i], out[other % out.length]] = [out[other % out.length]!, line];
+      if (kind === 'repeat') out.splice(i, 0, { ...line });
+      if (kind === 'garble') out[i] = `{"id": ${JSON.stringify(line.id)}, "type":`;
+    }
+    return out.map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
+  }
+
+  it('reads every ledger, valid or changed, exactly as the one-thread reading: the same entries, or the same problems in the same order', async () => {
+    const base = grants(POOL_MIN_LINES * 2);
+    await fc.assert(fc.asyncProperty(fc.array(change, { maxLength: 4 }), async (changes) => {
+      const text = changed(base, changes).map((l) => `${l}\n`).join('');
+      const pooled = await outcome(() => parseLedgerTextFromOnPool(text, FILE, trust, { verify: true }, undefined));
+      expect(pooled).toEqual(await outcome(() => parseLedgerTextFrom(text, FILE, trust, { verify: true }, undefined)));
+    }), { numRuns: 60 });
+  });
+
+  it('reads on from a base as the one-thread reading does, and refuses a bad signature among many', async () => {
+    const lines = grants(POOL_MIN_LINES * 3);
+    const before = jsonl(lines.slice(0, 10));
+    const from = { ledger: read(before), text: before, trust };
+    const full = jsonl(lines);
+    expect(await parseLedgerTextFromOnPool(full, FILE, trust, { verify: true }, from)).toEqual(parseLedgerTextFrom(full, FILE, trust, { verify: true }, from));
+    const bad = changed(lines, [{ kind: 'sig', at: 150, other: 0 }]).map((l) => `${l}\n`).join('');
+    const problems = (await refusal(parseLedgerTextFromOnPool(bad, FILE, trust, { verify: true }, undefined))).problems;
+    expect(problems.map((p) => [p.code, p.line])).toEqual([['ledger-signature', 151], ['ledger-chain', 152]]);
   });
 });

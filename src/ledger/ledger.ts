@@ -8,7 +8,7 @@ import { normaliseRolePart } from '../schema/normalise.js';
 import { validateHypotheticalEntry, validateLedgerEntry } from '../schema/schemas.js';
 import type { EntryFields, LedgerEntry } from '../schema/types.js';
 import { canonicalJson, sha256Hex } from '../schema/canonical.js';
-import { verifyEntrySig, type Trust } from './keys.js';
+import { verifyEntrySig, verifyEntrySigOnPool, type Trust } from './keys.js';
 
 /** The `prev` of the first entry. */
 export const GENESIS_PREV = '0'.repeat(64);
@@ -63,11 +63,51 @@ export interface LedgerBase {
  * reads the whole text again.
  */
 export function parseLedgerTextFrom(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, base: LedgerBase | undefined): Ledger {
-  if (base !== undefined && base.ledger.file === file && base.ledger.verified === opts.verify && sameTrust(base.trust, trust)
-    && (base.text === '' || base.text.endsWith('\n')) && text.startsWith(base.text)) {
-    return parseLedgerText(text.slice(base.text.length), file, trust, opts, base.ledger);
+  const from = extended(text, file, trust, opts, base);
+  return from === undefined ? parseLedgerText(text, file, trust, opts) : parseLedgerText(text.slice(from.text.length), file, trust, opts, from.ledger);
+}
+
+/** `base` when `text` only adds lines to its text, read the same way; undefined otherwise. */
+function extended(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, base: LedgerBase | undefined): LedgerBase | undefined {
+  return base !== undefined && base.ledger.file === file && base.ledger.verified === opts.verify && sameTrust(base.trust, trust)
+    && (base.text === '' || base.text.endsWith('\n')) && text.startsWith(base.text) ? base : undefined;
+}
+
+/**
+ * Below this many lines to verify, a ledger is verified on the calling thread: the thread pool's
+ * hand-over costs more than it saves (measured by bench/run.mjs --only ledger-load-10000).
+ */
+export const POOL_MIN_LINES = 64;
+
+/**
+ * parseLedgerTextFrom, with the Ed25519 signatures checked first on libuv's thread pool, as
+ * many at once as it has threads, while this thread parses (issue 13). The verdicts go into the
+ * same reading as parseLedgerTextFrom's, each for the very entry object it was computed on, so
+ * the ledger, its problems and their order are exactly parseLedgerTextFrom's.
+ */
+export async function parseLedgerTextFromOnPool(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, base: LedgerBase | undefined): Promise<Ledger> {
+  const from = extended(text, file, trust, opts, base);
+  const lines = readLines(from === undefined ? text : text.slice(from.text.length), file, validateLedgerEntry, from?.ledger.entries.length ?? 0);
+  const verdicts = opts.verify && trust !== null && lines.length >= POOL_MIN_LINES ? await verdictsOnPool(lines, trust) : undefined;
+  const { ledger, problems } = inspectLines(lines, file, trust, opts, from?.ledger, verdicts);
+  if (problems.length > 0) throw BlockgateError.fromProblems(problems);
+  return ledger;
+}
+
+/** Signature verdicts computed ahead, by the entry object they were computed on. */
+type Verdicts = WeakMap<object, boolean>;
+
+async function verdictsOnPool(lines: readonly LineRecord[], trust: Trust): Promise<Verdicts> {
+  const verdicts: Verdicts = new WeakMap();
+  const pending: Promise<void>[] = [];
+  for (const { value, schemaOk } of lines) {
+    if (!schemaOk || typeof value !== 'object') continue;
+    const entry = value as unknown as LedgerEntry;
+    const key = trust.keys.get(entry.key);
+    if (key !== undefined) pending.push(verifyEntrySigOnPool(entry, key.publicKey).then((ok) => { verdicts.set(entry, ok); }));
   }
-  return parseLedgerText(text, file, trust, opts);
+  await Promise.all(pending);
+  return verdicts;
 }
 
 /** The same keys (id, role, principal, public key): every entry's authenticity is then the same. */
@@ -108,7 +148,11 @@ export interface LedgerInspection {
  * against its ids, numbered after its lines; the result is the whole ledger.
  */
 export function inspectLedgerText(text: string, file: string, trust: Trust | null, opts: ReadLedgerOptions, after?: Ledger): LedgerInspection {
-  const lines = readLines(text, file, validateLedgerEntry, after?.entries.length ?? 0);
+  return inspectLines(readLines(text, file, validateLedgerEntry, after?.entries.length ?? 0), file, trust, opts, after);
+}
+
+/** inspectLedgerText over lines already read; a signature with a verdict in `verdicts` is not checked again. */
+function inspectLines(lines: LineRecord[], file: string, trust: Trust | null, opts: ReadLedgerOptions, after?: Ledger, verdicts?: Verdicts): LedgerInspection {
   const firstOf = firstOccurrences(lines, after);
   const problems: Problem[] = [];
   const entries: VerifiedEntry[] = after === undefined ? [] : [...after.entries];
@@ -165,7 +209,7 @@ export function inspectLedgerText(text: string, file: string, trust: Trust | nul
     if (schemaOk && hash !== undefined) {
       const entry = value as unknown as LedgerEntry;
       // SPEC 1.4: a signature that fails under a trusted key rejects the whole ledger, never just the entry.
-      if (opts.verify && !signatureHolds(entry, trust)) {
+      if (opts.verify && !signatureHolds(entry, trust, verdicts)) {
         fail('ledger-signature', `the signature of entry "${String(value.id)}" does not verify under key "${String(value.key)}" of the trust file: the line was changed or corrupted after signing`);
       }
       entries.push({ entry, line, hash, auth: opts.verify ? authOf(entry, trust) : 'ok' });
@@ -218,9 +262,9 @@ export function parseHypotheticalText(text: string, file: string, existing: Ledg
 }
 
 /** True unless the entry's key is in the trust file and its signature fails under that key. */
-function signatureHolds(entry: LedgerEntry, trust: Trust | null): boolean {
+function signatureHolds(entry: LedgerEntry, trust: Trust | null, verdicts?: Verdicts): boolean {
   const key = trust?.keys.get(entry.key);
-  return key === undefined || verifyEntrySig(entry, key.publicKey);
+  return key === undefined || (verdicts?.get(entry) ?? verifyEntrySig(entry, key.publicKey));
 }
 
 function authOf(entry: LedgerEntry, trust: Trust | null): Authenticity {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BlockgateError } from '../errors.js';
 import { escapePointer, parseJson, type ParseOptions } from './json.js';
@@ -211,5 +212,51 @@ describe('parseJson: line numbers', () => {
   it('escapePointer', () => {
     expect(escapePointer('a/b~c')).toBe('a~1b~0c');
     expect(escapePointer('~1')).toBe('~01');
+  });
+});
+
+describe('parseJson over generated documents', () => {
+  // Keys that a plain object treats specially, beside ordinary ones.
+  const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', '10', 'a/b', '~0'));
+  // Objects as Maps, so that "__proto__" is a member like any other.
+  const doc = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'grapheme', maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
+      fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 4 }),
+      fc.uniqueArray(fc.tuple(key, tie('value')), { maxLength: 5, selector: ([k]) => k }).map((members) => new Map(members))),
+  })).value;
+  /** The document's JSON text, on one line or indented over many. */
+  const text = (v: unknown, indent: boolean, depth = 0): string => {
+    const pad = indent ? `\n${'  '.repeat(depth + 1)}` : '';
+    const end = indent ? `\n${'  '.repeat(depth)}` : '';
+    if (Array.isArray(v)) return `[${v.map((x) => pad + text(x, indent, depth + 1)).join(',')}${v.length > 0 ? end : ''}]`;
+    if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pad}${JSON.stringify(k)}: ${text(x, indent, depth + 1)}`).join(',')}${v.size > 0 ? end : ''}}`;
+    return JSON.stringify(v);
+  };
+  /** What a document means: each object as its own members sorted by key (an object's key order is JavaScript's, not the text's). */
+  const meaning = (v: unknown): unknown => {
+    const members = (m: [string, unknown][]) => m.map(([k, x]): [string, unknown] => [k, meaning(x)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (v instanceof Map) return members([...v]);
+    if (Array.isArray(v)) return v.map(meaning);
+    if (v !== null && typeof v === 'object') {
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      return members(Object.entries(v));
+    }
+    return v;
+  };
+
+  it('reads every document, on one line or on many, as written; lines of a one-line text are all its line', () => {
+    fc.assert(fc.property(doc, fc.boolean(), fc.nat(20), fc.array(key, { maxLength: 4 }), (v, indent, offset, path) => {
+      const source = text(v, indent);
+      const parsed = parse(source, { lineOffset: offset });
+      expect(meaning(parsed.value)).toEqual(meaning(v));
+      if (!source.includes('\n')) expect(parsed.lineOf(path.map((p) => `/${escapePointer(p)}`).join(''))).toBe(1 + offset);
+    }), { numRuns: 1500 });
+  });
+
+  it('refuses a repeated key in any object, "__proto__" too, on one line or on many', () => {
+    fc.assert(fc.property(key, doc, doc, fc.boolean(), (k, a, b, indent) => {
+      const source = text(new Map([['x', new Map([[k, a]])]]), indent).replace(/\}\s*\}$/, `, ${JSON.stringify(k)}: ${text(b, false)}}}`);
+      expect(failure(source).message).toMatch(/duplicate key/);
+    }), { numRuns: 500 });
   });
 });

@@ -24,16 +24,26 @@ export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+// Escapes of one character, looked up per escape in a string.
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 class Reader {
   private pos = 0;
   private line = 1;
   readonly lines = new Map<string, number>();
+  /**
+   * Whether each value's line is recorded by its JSON Pointer. A text without a line break has
+   * every value on its one line (a JSON Lines entry), so nothing is recorded and no pointer built.
+   */
+  readonly tracksLines: boolean;
 
   constructor(
     private readonly text: string,
     private readonly file: string,
     private readonly opts: Required<ParseOptions>,
-  ) {}
+  ) {
+    this.tracksLines = text.includes('\n');
+  }
 
   fail(message: string): never {
     const line = this.line + this.opts.lineOffset;
@@ -69,7 +79,7 @@ class Reader {
   private parseValue(pointer: string, depth: number): unknown {
     if (depth > this.opts.maxDepth) this.fail(`nesting deeper than ${this.opts.maxDepth} levels`);
     this.skipSpace();
-    this.lines.set(pointer, this.line + this.opts.lineOffset);
+    if (this.tracksLines) this.lines.set(pointer, this.line + this.opts.lineOffset);
     const c = this.text[this.pos];
     switch (c) {
       case '{': return this.parseObject(pointer, depth);
@@ -110,8 +120,7 @@ class Reader {
       if (c === 0x5c) {
         out += this.text.slice(start, this.pos);
         const e = this.text[this.pos + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) { out += simple[e]; this.pos += 2; }
+        if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) { out += SIMPLE_ESCAPES[e]; this.pos += 2; }
         else if (e === 'u') {
           const unit = this.unicodeEscape(this.pos);
           if (unit >= 0xdc00 && unit <= 0xdfff) this.loneSurrogate(unit);
@@ -152,7 +161,7 @@ class Reader {
     this.skipSpace();
     if (this.text[this.pos] === ']') { this.pos++; return out; }
     for (;;) {
-      out.push(this.parseValue(`${pointer}/${out.length}`, depth + 1));
+      out.push(this.parseValue(this.tracksLines ? `${pointer}/${out.length}` : '', depth + 1));
       this.skipSpace();
       const c = this.text[this.pos];
       if (c === ',') { this.pos++; continue; }
@@ -164,21 +173,22 @@ class Reader {
   private parseObject(pointer: string, depth: number): Record<string, unknown> {
     this.pos++;
     const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
     this.skipSpace();
     if (this.text[this.pos] === '}') { this.pos++; return out; }
     for (;;) {
       this.skipSpace();
       if (this.text[this.pos] !== '"') this.fail(`unexpected ${this.describe()} in an object; expected a "key"`);
       const key = this.parseString();
-      if (seen.has(key)) this.fail(`duplicate key "${key}"`);
-      seen.add(key);
+      // Every key read so far is an own property of `out`, and only those are.
+      if (Object.hasOwn(out, key)) this.fail(`duplicate key "${key}"`);
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail(`unexpected ${this.describe()} after key "${key}"; expected ':'`);
       this.pos++;
-      const value = this.parseValue(`${pointer}/${escapePointer(key)}`, depth + 1);
-      // defineProperty, so that "__proto__" stays an own data property and never sets a prototype.
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      const value = this.parseValue(this.tracksLines ? `${pointer}/${escapePointer(key)}` : '', depth + 1);
+      // "__proto__" is defined, so that it stays an own data property and never sets a prototype;
+      // no other key of a plain object has a setter, so assigning it makes the same own property.
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
       this.skipSpace();
       const c = this.text[this.pos];
       if (c === ',') { this.pos++; continue; }
@@ -197,6 +207,7 @@ export function parseJson(text: string, file: string, opts: ParseOptions): Parse
   });
   const value = reader.parseDocument();
   const lines = reader.lines;
+  if (!reader.tracksLines) return { value, lineOf: () => 1 + (opts.lineOffset ?? 0) };
   return {
     value,
     lineOf(pointer: string): number {
