@@ -227,6 +227,27 @@ export function generate({ seed = DEFAULT_SEED, force = false, log = console.err
   return manifest;
 }
 
+/** The large world of issue 13, 10,000 blockers x 100,000 entries, generated only when asked for (it takes a while). */
+export const LARGE = { blockers: 10000, entries: 100000 };
+
+/** Generates the large world beside the others (same seed, trust and keys) unless it is there for this seed. */
+export function generateLarge({ seed = DEFAULT_SEED, force = false } = {}) {
+  const manifest = generate({ seed });
+  const name = worldName(LARGE.blockers, LARGE.entries);
+  const dir = join(WORLDS_DIR, name);
+  const stamp = join(dir, 'generated.json');
+  if (!force && existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).seed === seed) return { name, dir };
+  rmSync(dir, { recursive: true, force: true });
+  const keys = new Map([...ROLES, 'intruder'].map((k) => [k, keyFromSeed(seed, k)]));
+  const t0 = performance.now();
+  const blockers = generateBlockers(seed, LARGE.blockers);
+  writeMaps(join(dir, 'maps'), blockers, seed + LARGE.blockers);
+  writeFileSync(join(dir, 'ledger.jsonl'), generateLedger(seed * 31 + LARGE.blockers * 7 + LARGE.entries, blockers, LARGE.entries, keys));
+  writeFileSync(stamp, `${JSON.stringify({ seed, version: manifest.version, ...LARGE })}\n`);
+  log(`generated ${name} in ${Math.round(performance.now() - t0)} ms`);
+  return { name, dir };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const seedAt = args.indexOf('--seed');

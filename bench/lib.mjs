@@ -83,7 +83,7 @@ export async function loadWorld(name, options, request, bundle) {
 }
 
 /** Blockers that apply to the request, and grant links (grant, relevant blocker) it looks at. */
-function applicableCount(world, request) {
+export function applicableCount(world, request) {
   const tags = [...world.catalog.actions[request.action].tags, ...world.catalog.environments[request.environment].tags];
   const applies = new Set();
   for (const tag of tags) for (const id of world.blockers_by_tag[tag] ?? []) if (!world.resolved[id]) applies.add(id);

@@ -17,9 +17,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import autocannon from 'autocannon';
-import { generate, worldName, BLOCKER_COUNTS, ENTRY_COUNTS } from './generate.mjs';
+import { generate, generateLarge, worldName, BLOCKER_COUNTS, ENTRY_COUNTS, LARGE } from './generate.mjs';
 import {
-  ROOT, OUT, OPA, BLOCKGATE, bundleMatchesSources, cliInputArgs, freePort, loadWorld, median, opaBench,
+  ROOT, OUT, OPA, BLOCKGATE, applicableCount, bundleMatchesSources, cliInputArgs, freePort, loadWorld, median, opaBench,
   opaPolicyArgs, opaVersion, percentile, startServer, stopServer, timeCalls, timeProcess, lib, Gate, Engine, worldOfState, buildRules,
 } from './lib.mjs';
 import { postgresScenario } from './scenarios/postgres.mjs';
@@ -29,7 +29,7 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 
-const SCENARIOS = ['decide-seed', 'decide-seed-rules', 'decide-1000x10000', 'decide-curve', 'cli-cold', 'server-throughput', 'ledger-load-10000', 'memory', 'postgres'];
+const SCENARIOS = ['decide-seed', 'decide-seed-rules', 'decide-1000x10000', 'decide-curve', 'cli-cold', 'server-throughput', 'ledger-load-10000', 'world-100000', 'memory', 'postgres'];
 
 if (flag('--memory-child')) {
   await memoryChild(JSON.parse(value('--memory-child')));
@@ -264,6 +264,86 @@ async function serverThroughput(scenario, w) {
   row(scenario, `p50 latency (${w.name})`, 'ms', results.blockgate.p50, results.opa.p50, 'lower');
 }
 
+/**
+ * serve on the big world with mixed requests (issue 13): 60 different requests (actions x
+ * environments x targets x times) in turn, the full answer and `?answer=brief`, each with its
+ * answer size. Every request is asked once before timing, as a server that has run a while has.
+ */
+async function serverMixed(scenario, w) {
+  log(`server-throughput: ${w.name}, mixed requests`);
+  const actions = ['apply', 'cutover', 'permit', 'real-run', 'activation'];
+  const envs = ['production', 'staging', 'development'];
+  const times = ['2026-10-28T00:00:00.000Z', '2026-11-15T12:00:00.000Z'];
+  const bodies = [];
+  actions.forEach((action, a) => envs.forEach((environment, e) => times.forEach((at, t) => {
+    bodies.push(JSON.stringify({ input: { action, environment, at, ...((a + e + t) % 2 === 0 ? { target: `T00${1 + ((a + e) % 9)}` } : {}) } }));
+  })));
+  const port = await freePort();
+  const server = await startServer(process.execPath, [BLOCKGATE, 'serve', ...cliInputArgs(w.options), '--host', '127.0.0.1', '--port', String(port)], `http://127.0.0.1:${port}/health`);
+  try {
+    for (const answer of ['full', 'brief']) {
+      const url = `http://127.0.0.1:${port}/v1/data/blockgate/decision${answer === 'brief' ? '?answer=brief' : ''}`;
+      let bytes = 0;
+      for (const body of bodies) {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (res.status !== 200) throw new Error(`serve answered ${res.status} to ${body}`);
+        bytes += (await res.text()).length;
+      }
+      const load = { url, method: 'POST', connections: 50, timeout: 60, requests: bodies.map((body) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body })) };
+      await autocannon({ ...load, duration: 1 });
+      const r = await autocannon({ ...load, duration: BUDGET.server });
+      if (r.non2xx || r.errors || r.timeouts) notes.push(`${scenario} ${w.name} mixed ${answer}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+      const label = `${w.name}, ${bodies.length} mixed requests, ${answer === 'brief' ? '?answer=brief' : 'full answer'}, mean answer ${Math.round(bytes / bodies.length / 1024)} KB`;
+      row(scenario, `requests/s (${label})`, 'req/s', r.requests.average, null, 'higher');
+      row(scenario, `p50 latency (${label})`, 'ms', r.latency.p50, null, 'lower');
+      row(scenario, `p99 latency (${label})`, 'ms', r.latency.p99, null, 'lower');
+    }
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/**
+ * The large world (issue 13): 10,000 blockers x 100,000 entries, loaded and decided, each beside
+ * the same measurement on b1000-e10000 in this run, so that growth is read as a ratio: the cost
+ * per entry of opening a gate, and the cost per unit of decision work (applicable blockers plus
+ * the grant links they have), 1 meaning linear. No OPA side: opa eval on it takes minutes.
+ */
+async function largeWorld(scenario) {
+  const large = generateLarge();
+  const worlds = [
+    { name: worldName(1000, 10000), entries: 10000, options: generatedOptions(worldName(1000, 10000)) },
+    { name: large.name, entries: LARGE.entries, options: { blockers: [join(large.dir, 'maps')], ledger: join(large.dir, 'ledger.jsonl'), trust: join(OUT, 'trust.json') } },
+  ];
+  const measured = [];
+  for (const w of worlds) {
+    log(`${scenario}: ${w.name}`);
+    const opens = [];
+    let gate;
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      gate = await lib.openGate(w.options);
+      opens.push(performance.now() - t0);
+    }
+    const state = gate.loaded;
+    const world = worldOfState(state);
+    const noMemo = new Gate({ ...state, engine: Engine.open(world, state.bundle, { memo: false }) });
+    const work = applicableCount(world, GENERATED_REQUEST);
+    const off = timeCalls((i) => noMemo.check({ ...GENERATED_REQUEST, at: new Date(Date.parse(GENERATED_REQUEST.at) + i).toISOString() }), { warmup: 2, budgetMs: BUDGET.ms, max: 2000 });
+    const rss = process.memoryUsage().rss;
+    measured.push({ ...w, open: median(opens), decide: percentile(off, 50), work, samples: off.length, rss });
+  }
+  const [small, big] = measured;
+  for (const m of measured) {
+    row(scenario, `openGate (maps, trust, ledger verified on the pool, world, policy instance), median of 2 (${m.name})`, 'ms', m.open, null, null);
+    row(scenario, `decide p50, memo off, ${m.samples} samples (${m.name}: ${m.work.blockers} applicable blockers, ${m.work.links} grant links)`, 'ms', m.decide / 1000, null, null);
+    row(scenario, `process RSS after loading (${m.name})`, 'MB', Math.round(m.rss / 2 ** 20), null, null);
+  }
+  row(scenario, `openGate cost per entry, ${big.name} over ${small.name} (1 = linear)`, 'x', (big.open / big.entries) / (small.open / small.entries), null, null);
+  const unit = (m) => m.decide / (m.work.blockers + m.work.links);
+  row(scenario, `decide cost per unit of work (applicable blocker or grant link), ${big.name} over ${small.name} (1 = linear)`, 'x', unit(big) / unit(small), null, null);
+}
+
 async function ledgerLoad() {
   const name = worldName(1000, 10000);
   log(`ledger-load-10000: ${name}`);
@@ -475,8 +555,9 @@ if (ONLY.includes('decide-seed-rules')) await decideRules('decide-seed-rules');
 if (ONLY.includes('decide-1000x10000')) await decide('decide-1000x10000', big);
 if (ONLY.includes('decide-curve')) curve = await decideCurve();
 if (ONLY.includes('cli-cold')) { await cliCold('cli-cold', seed); await cliCold('cli-cold', big); processFloor('cli-cold'); }
-if (ONLY.includes('server-throughput')) { await serverThroughput('server-throughput', seed); await serverThroughput('server-throughput', big); }
+if (ONLY.includes('server-throughput')) { await serverThroughput('server-throughput', seed); await serverThroughput('server-throughput', big); await serverMixed('server-throughput', big); }
 if (ONLY.includes('ledger-load-10000')) await ledgerLoad();
+if (ONLY.includes('world-100000')) await largeWorld('world-100000');
 if (ONLY.includes('memory')) await memory();
 if (ONLY.includes('postgres')) await postgresScenario({ row, log, notes, quick: QUICK, bigOptions: generatedOptions(worldName(1000, 10000)) });
 
