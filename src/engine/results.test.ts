@@ -38,4 +38,18 @@ describe('prerequisitesMetAtOf', () => {
     expect((thrown as BlockgateError).code).toBe('internal');
     expect((thrown as BlockgateError).message).toBe('the policy gave a malformed prerequisites_met_at');
   });
+
+  it('checks a frozen (memoised) answer once, and refuses a malformed one every time it is asked', () => {
+    const good = Object.freeze(decision({ prerequisites_met_at: Object.freeze({ B: 1_764_000_000_000 }) }));
+    const first = prerequisitesMetAtOf(good);
+    expect(prerequisitesMetAtOf(good)).toBe(first);
+    expect(first).toEqual({ B: 1_764_000_000_000 });
+    const bad = Object.freeze(decision({ prerequisites_met_at: Object.freeze({ X: 1 }) }));
+    for (let i = 0; i < 3; i++) expect(() => prerequisitesMetAtOf(bad)).toThrow('the policy gave a malformed prerequisites_met_at');
+    // An answer that is not frozen may still change, so it is checked again each time.
+    const open = decision({ prerequisites_met_at: { B: 1 } });
+    expect(prerequisitesMetAtOf(open)).toEqual({ B: 1 });
+    (open as { prerequisites_met_at: unknown }).prerequisites_met_at = { X: 1 };
+    expect(() => prerequisitesMetAtOf(open)).toThrow('malformed');
+  });
 });

@@ -45,6 +45,19 @@ export type PrerequisitesMetAt = Readonly<Record<string, number>>;
  * or no grant too early); anything else is the policy's fault and fails closed.
  */
 export function prerequisitesMetAtOf(d: PolicyDecision): PrerequisitesMetAt | undefined {
+  // A memoised answer is frozen and asked for again and again: it is checked once (issue 13).
+  if (!Object.isFrozen(d)) return checkedMetAt(d);
+  const known = checkedMetAtByAnswer.get(d);
+  if (known !== undefined) return known.metAt;
+  const metAt = checkedMetAt(d);
+  checkedMetAtByAnswer.set(d, { metAt });
+  return metAt;
+}
+
+/** The check of each frozen answer, by answer; one that failed it was never stored, so it fails again. */
+const checkedMetAtByAnswer = new WeakMap<PolicyDecision, { metAt: PrerequisitesMetAt | undefined }>();
+
+function checkedMetAt(d: PolicyDecision): PrerequisitesMetAt | undefined {
   if (!Object.hasOwn(d, 'prerequisites_met_at')) return undefined;
   const given = d.prerequisites_met_at;
   const tooEarly = new Set(d.denials.filter((x) => x.kind === 'blocker' && x.reasons.includes('grant-too-early')).map((x) => x.blocker_id));
