@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../load/json.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
@@ -62,5 +64,26 @@ describe('sha256Hex', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex(Buffer.from('abc'))).toBe(sha256Hex('abc'));
     expect(sha256Hex('€')).toBe(sha256Hex(Buffer.from([0xe2, 0x82, 0xac])));
+  });
+});
+
+describe('canonicalJson over generated values', () => {
+  // Keys and strings across the code-unit order that sorting must get right: ASCII, Latin-1,
+  // the BMP above the surrogates, astral characters (surrogate pairs), and "__proto__".
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }).filter((s) => !/\p{Cs}/u.test(s)), fc.constantFrom('', '__proto__', 'a', 'A', '\u00e9', '\uffff', '\u{1f600}', '\u{10ffff}', '"\\\n\u0000'));
+  const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(0, -0, 1e21, 1e-7, 5e-324, 2 ** 53 + 1, 0.1 + 0.2));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, text, number, fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 4 }),
+      fc.uniqueArray(fc.tuple(text, tie('v')), { maxLength: 5, selector: ([k]) => k }).map((members) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of members) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return o;
+      })),
+  })).v;
+
+  it('writes every plain JSON value exactly as the canonicalize package does', () => {
+    fc.assert(fc.property(value, (v) => {
+      expect(canonicalJson(v)).toBe(canonicalize(v));
+    }), { numRuns: 5000 });
   });
 });
