@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv, type AnySchema, type ErrorObject } from 'ajv';
 import { compiledSchemas, schemaKey, type PrecompiledValidate } from '../../src/schema/ajv.js';
 import { AJV_OPTIONS, FORMATS } from '../../src/schema/formats.js';
-import { FIX7, ROOT } from '../support/cli.js';
+import { FIX7, ROOT, SEED } from '../support/cli.js';
 // @ts-expect-error a build script in plain JavaScript, without declarations
 import { precompiledModule, SCHEMA_MODULES } from '../../tools/build/validators.mjs';
 
-const SEED = `${ROOT}../shared/seed/production-readiness-blocker-map.json`;
 const out = join(ROOT, '.out', `test-validators-${process.pid}`);
 let schemas: readonly AnySchema[];
 let precompiled: ReadonlyMap<string, PrecompiledValidate>;
@@ -36,7 +35,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const runtime = new Ajv(AJV_OPTIONS);
 for (const [name, format] of Object.entries(FORMATS)) runtime.addFormat(name, format);
 
-/** Real documents of each kind: the seed map, the FIX7 ledger lines, the trust file, the config, a log record. */
+/** Real documents of each kind: the seed map, the rules demo map, the FIX7 ledger lines, the trust file, the config, a log record. */
 function corpus(): unknown[] {
   const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as unknown;
   const lines = readFileSync(`${FIX7}/grants.jsonl`, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
@@ -46,7 +45,7 @@ function corpus(): unknown[] {
     allowed: false, denials: ['B-1'], command: ['deploy'], error: { code: 'map-schema', message: 'x' },
     policy: { revision: 'r', sha256: 'a'.repeat(64) }, ledger_head: { seq: 3, hash: 'b'.repeat(64) }, prev: '0'.repeat(64),
   };
-  return [json(SEED), json(`${FIX7}/production-readiness-blocker-map.json`), json(`${ROOT}fixtures/trust.test-only.json`), json(`${FIX7}/blockgate.json`), record, ...lines];
+  return [json(SEED), json(`${ROOT}examples/rules/bundle/demo/blockers.json`), json(`${ROOT}fixtures/trust.test-only.json`), json(`${FIX7}/blockgate.json`), record, ...lines];
 }
 
 type Step = { path: number[]; op: 'set' | 'delete' | 'add'; value: unknown; name: string };
