@@ -6,7 +6,6 @@
 import { isPostgresUrl } from '../load/locator.js';
 import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type FastGlob from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
 import { readTextFile, STDIN_PATH } from '../load/files.js';
 import { escapePointer, parseJson, type ParsedJson } from '../load/json.js';
@@ -15,10 +14,7 @@ import { quoted } from '../quote.js';
 import {
   CONFIG_ENV, CONFIG_FILE_NAME, SETTINGS, type FlagValues, type SettingKey, type SettingSpec, type Settings, type SettingSource,
 } from './settings.js';
-import { lazyModule } from '../load/lazy-module.js';
-
-// Loaded on first use (issue 13): most runs expand no pattern.
-const fg = lazyModule<typeof FastGlob>('fast-glob');
+import { fastGlob as fg } from '../load/lazy-module.js';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 

@@ -1,7 +1,6 @@
 // Blocker maps: patterns to files, files to validated, normalised blockers (SPEC 1.1, 1.2).
 
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import type FastGlob from 'fast-glob';
 import { BlockgateError, problem, type Problem } from '../errors.js';
 import { parseJson, type ParsedJson } from '../load/json.js';
 import { danglingTarget, exists, readInput, STDIN_PATH, type StdinReader } from '../load/files.js';
@@ -9,10 +8,7 @@ import { validateBlockerMap } from '../schema/schemas.js';
 import type { BlockerMapFile, RawBlocker } from '../schema/types.js';
 import { normaliseTags, parseActors, type RoleMode } from '../schema/normalise.js';
 import { canonicalJson } from '../schema/canonical.js';
-import { lazyModule } from '../load/lazy-module.js';
-
-// Loaded on first use (issue 13): most runs expand no pattern.
-const fg = lazyModule<typeof FastGlob>('fast-glob');
+import { fastGlob as fg } from '../load/lazy-module.js';
 
 export interface Blocker {
   id: string;

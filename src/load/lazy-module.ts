@@ -3,6 +3,7 @@
 // was not precompiled. Node resolves it from here, from dist/ or from the bundle alike.
 
 import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -11,3 +12,6 @@ export function lazyModule<T>(specifier: string): () => T {
   let loaded: { module: T } | undefined;
   return () => (loaded ??= { module: requireHere(specifier) as T }).module;
 }
+
+/** fast-glob, for every module that expands or escapes a pattern: one getter, one copy outside the bundle. */
+export const fastGlob = lazyModule<typeof FastGlob>('fast-glob');

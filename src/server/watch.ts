@@ -4,13 +4,9 @@
 
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type FastGlob from 'fast-glob';
 import { fingerprint, inputFiles } from '../inputs/fingerprint.js';
 import type { GateOptions } from '../gate/types.js';
-import { lazyModule } from '../load/lazy-module.js';
-
-// Loaded on first use, as everywhere else (src/load/lazy-module.ts): one copy of fast-glob, outside the bundle.
-const fg = lazyModule<typeof FastGlob>('fast-glob');
+import { fastGlob as fg } from '../load/lazy-module.js';
 
 export interface WatchOptions {
   /** Quiet time after the last event before reloading. Default 100 ms. */

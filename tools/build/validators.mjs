@@ -16,9 +16,8 @@ export const SCHEMA_MODULES = ['schema/schemas', 'config/config', 'decision-log/
  */
 export function precompiledModule({ schemas, key, formats, options, formatsFrom }) {
   // The root's ajv: the version the run-time instance loads, not one of a build tool's.
-  const { Ajv } = require('ajv');
+  const { Ajv, _ } = require('ajv');
   const { default: standaloneCode } = require('ajv/dist/standalone');
-  const { _ } = require('ajv');
   const ajv = new Ajv({ ...options, code: { source: true, esm: true, formats: _`__blockgateFormats` } });
   for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   const exports = {};
@@ -33,8 +32,9 @@ export function precompiledModule({ schemas, key, formats, options, formatsFrom 
   // ajv's standalone code requires its small run-time helpers (ucs2length for minLength); an ES
   // module imports them instead, so the bundler takes them in and the module stands alone too.
   const helpers = [];
+  let n = -1;
   const code = standaloneCode(ajv, exports).replace(/\brequire\(("ajv\/dist\/runtime\/[a-z0-9]+")\)/gi, (_all, specifier) => {
-    const n = helpers.length;
+    n++;
     // Node gives a CommonJS module's namespace `default` = module.exports; esbuild, seeing
     // __esModule, gives exports.default. Either way the helper is the function found.
     helpers.push(`import * as __ajvModule${n} from ${specifier.replace(/"$/, '.js"')};`,
