@@ -47,8 +47,11 @@ export function serveCommand(run: Runner): CommandModule<object, Args> {
       const shown: Record<string, unknown> = { listening: server.url };
       if (gate) Object.assign(shown, { policy: gate.policy, ledger_head: gate.ledgerHead });
       if (argv['decision-log'] !== undefined) shown.decision_log = argv['decision-log'];
+      // The signal handlers go in before the line: whoever starts the server may stop it as soon
+      // as it reads the line, and that stop must be the clean one (exit 0), never the default kill.
+      const stopped = untilStopped();
       ctx.io.stdout(render(shown, ctx.render));
-      await untilStopped();
+      await stopped;
       await server.close();
       return { output: '', exitCode: EXIT.ok };
     }),
